@@ -1,0 +1,1 @@
+"""Text to concerns: a keyword intent matcher whose lexicon is data."""
