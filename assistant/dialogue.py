@@ -1,0 +1,502 @@
+"""The conversation as a pure state machine: text events in, output events out.
+
+No audio, files or clocks here. A driver (the microphone loop, or `listen --text`) feeds events
+such as `Heard("my knee hurts")` to `Dialogue.handle` and carries out what comes back: say this,
+play that tone, change the speech rate, save the settings, listen again, stop.
+
+Flow: greet -> the person describes the problem -> a recommendation, or one clarifying question
+whose answer is decided together with the first description -> offer "tell me more", "repeat" or
+"start over". Controls (repeat, slower, stop, goodbye ...) work in every state; a sentence that
+describes a problem always goes to the advice, and a red flag is said at once whatever the state.
+
+No-speech timeouts: each `NoSpeech` gives a gentle, state-specific reminder; after
+`max_timeouts` in a row the dialogue says it will wait quietly and listens without a time limit
+until the person speaks (it never ends the conversation on its own because someone is slow).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Literal, Protocol
+
+from assistant.controls import Control, control_prefix, match_control, normalize
+from assistant.settings import (
+    RATE_MAX,
+    RATE_MIN,
+    RATE_STEP,
+    VOLUME_MAX,
+    VOLUME_MIN,
+    VOLUME_STEP,
+    Settings,
+)
+
+# --- what the dialogue needs from the advice (assistant/advice.py) ----------------------------
+
+
+class DecisionLike(Protocol):
+    """The parts of assistant.decision.Decision the dialogue reads."""
+
+    @property
+    def recommendation(self) -> str: ...
+    @property
+    def concerns(self) -> tuple[str, ...]: ...
+    @property
+    def red_flags(self) -> tuple[str, ...]: ...
+
+
+class ReplyLike(Protocol):
+    """The parts of assistant.replies.Reply the dialogue reads."""
+
+    @property
+    def reply(self) -> str: ...
+    @property
+    def more(self) -> str: ...
+
+
+class AdviceLike(Protocol):
+    """The parts of assistant.advice.Advice the dialogue reads."""
+
+    @property
+    def decision(self) -> DecisionLike: ...
+    @property
+    def reply(self) -> ReplyLike: ...
+
+
+AdviseFn = Callable[[str], AdviceLike]
+
+
+# --- events in -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Start:
+    """The conversation begins: greet and listen."""
+
+
+@dataclass(frozen=True)
+class Heard:
+    """The person said something (the recogniser's text, possibly empty or "[unk]")."""
+
+    text: str
+    """What was heard or typed."""
+
+
+@dataclass(frozen=True)
+class NoSpeech:
+    """Nobody spoke within the `Listen.timeout` seconds."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Something outside the dialogue failed (microphone gone, recogniser error)."""
+
+    message: str
+    """One short sentence saying what went wrong, spoken after an apology."""
+
+
+Event = Start | Heard | NoSpeech | Failure
+
+
+# --- outputs ---------------------------------------------------------------------------------
+
+SayKind = Literal[
+    "greeting", "prompt", "reply", "more", "help", "ack", "error", "goodbye", "caption-only"
+]
+EarconName = Literal["listening", "heard"]
+Expect = Literal["open", "short"]
+
+
+@dataclass(frozen=True)
+class Say:
+    """Speak `text` and show it as a caption; "caption-only" lines are shown, not spoken."""
+
+    text: str
+    """The words, written for the ear."""
+    kind: SayKind
+    """What the line is for; drivers may style captions by kind."""
+
+    @property
+    def spoken(self) -> bool:
+        """Whether the line is spoken aloud as well as shown."""
+        return self.kind != "caption-only"
+
+
+@dataclass(frozen=True)
+class PlayEarcon:
+    """Play one of the two short tones."""
+
+    name: EarconName
+    """"listening" (before listening starts) or "heard" (an utterance was received)."""
+
+
+@dataclass(frozen=True)
+class SetRate:
+    """Speak from now on at this rate."""
+
+    rate: int
+    """Words a minute."""
+
+
+@dataclass(frozen=True)
+class SetVolume:
+    """Speak from now on at this volume."""
+
+    volume: float
+    """From 0.2 to 1.0."""
+
+
+@dataclass(frozen=True)
+class SaveSettings:
+    """A setting changed: keep the new settings for next time."""
+
+    settings: Settings
+    """The complete settings to write."""
+
+
+@dataclass(frozen=True)
+class Listen:
+    """Listen for the next utterance."""
+
+    expect: Expect
+    """"short" when a control or yes/no is likely (a grammar-restricted recogniser fits)."""
+    timeout: float | None
+    """Seconds of silence before sending NoSpeech; None means wait without a limit."""
+
+
+@dataclass(frozen=True)
+class StopSpeaking:
+    """Cut off whatever is being spoken right now."""
+
+
+@dataclass(frozen=True)
+class Exit:
+    """The conversation is over; the driver should finish."""
+
+
+Output = Say | PlayEarcon | SetRate | SetVolume | SaveSettings | Listen | StopSpeaking | Exit
+
+
+class State(Enum):
+    """Where the conversation is."""
+
+    NOT_STARTED = "not started"
+    WAITING_FOR_DESCRIPTION = "waiting for a description"
+    CLARIFYING = "asked a clarifying question"
+    RECOMMENDED = "gave a recommendation"
+    ENDED = "ended"
+
+
+# --- the product's sentences -----------------------------------------------------------------
+
+GREETING = (
+    "Hello, tell me in a few words what is bothering you, "
+    "and I will suggest physiotherapy or massage therapy."
+)
+CLARIFYING_QUESTION = (
+    "Can you tell me a bit more: did you hurt yourself, are you getting over an operation, "
+    "or is it more about stress and tense muscles?"
+)
+CLARIFY_GO_AHEAD = "Go ahead, tell me a little about it."
+CONSULT_BOTH = (
+    "Talking with both a physiotherapist and a massage therapist can help you decide "
+    "which suits you."
+)
+OFFER = "Would you like to hear more? You can also say repeat, or start over."
+OFFER_AFTER_MORE = "You can say repeat, start over, or goodbye."
+NOT_CAUGHT = "Sorry, I did not catch that. Please say it again."
+NOTHING_YET = "I have not suggested anything yet."
+YES_GO_AHEAD = "Go ahead, tell me what is bothering you."
+NO_WHILE_WAITING = "All right. Tell me what is bothering you when you are ready, or say goodbye."
+NO_AFTER_ADVICE = "All right. You can tell me about something else, or say goodbye."
+STARTING_OVER = "All right, let's start again. Tell me what is bothering you."
+THANKS_REPLY = "You are welcome. Tell me about something else, or say goodbye when you are done."
+SLOWER_DONE = "Okay, I will speak more slowly."
+FASTER_DONE = "Okay, I will speak faster."
+SLOWEST = "This is already my slowest speed."
+FASTEST = "This is already my fastest speed."
+LOUDER_DONE = "Okay, I will speak louder."
+QUIETER_DONE = "Okay, I will speak more quietly."
+LOUDEST = "This is already my loudest. You could turn up your speakers."
+QUIETEST = "This is already my quietest."
+EARCONS_OFF_DONE = "Okay, no more beeps."
+EARCONS_ON_DONE = "Okay, I will beep when I start listening and when I hear you."
+EARCONS_ALREADY_OFF = "The beeps are already off."
+EARCONS_ALREADY_ON = "The beeps are already on."
+HELP_OPEN = (
+    "Tell me in your own words what is bothering you, and I will suggest physiotherapy or "
+    "massage therapy. At any time you can also say repeat, slower, faster, louder, quieter, "
+    "stop, start over, or goodbye."
+)
+HELP_AFTER_ADVICE = (
+    "Say tell me more to hear why, repeat to hear it again, or start over with something new. "
+    "At any time you can also say slower, faster, louder, quieter, stop, or goodbye."
+)
+REMIND_OPEN = "I'm still here. Tell me what is bothering you, or say help."
+REMIND_CLARIFYING = (
+    "Take your time. Did you hurt yourself, are you getting over an operation, "
+    "or is it more about stress and tension?"
+)
+REMIND_AFTER_ADVICE = "I'm still here. Say tell me more, repeat, start over, or goodbye."
+WAITING_QUIETLY = "I will wait quietly. Just speak when you are ready, or say goodbye."
+STOPPED = "Stopped."
+GOODBYE = "Goodbye, and take care."
+SORRY = "Sorry, something went wrong."
+GIVING_UP = "I can't carry on because of this problem, so I will stop here. Goodbye."
+
+
+# --- the conversation ------------------------------------------------------------------------
+
+
+def _real_advise() -> AdviseFn:
+    # Imported on first use so the dialogue can be built before the advice module loads.
+    module = importlib.import_module("assistant.advice")
+    advise: AdviseFn = module.advise
+    return advise
+
+
+def combine(previous: str, answer: str) -> str:
+    """The text decided on after a clarifying question: both answers, as two sentences."""
+    previous, answer = previous.strip().rstrip("."), answer.strip()
+    return f"{previous}. {answer}" if previous else answer
+
+
+def _describes_something(advice: AdviceLike) -> bool:
+    decision = advice.decision
+    return bool(decision.concerns or decision.red_flags)
+
+
+class Dialogue:
+    """One conversation. Feed it events with `handle`; carry out the outputs in order."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        advise: AdviseFn | None = None,
+        *,
+        max_timeouts: int = 3,
+        max_failures: int = 3,
+    ) -> None:
+        self._settings = Settings() if settings is None else settings
+        self._advise = advise if advise is not None else _real_advise()
+        self._max_timeouts = max_timeouts
+        self._max_failures = max_failures
+        self._state = State.NOT_STARTED
+        self._previous = ""  # the description waiting for its clarifying answer
+        self._last_advice: AdviceLike | None = None
+        self._last_turn: tuple[Say, ...] = ()  # what "repeat" says again
+        self._timeouts = 0  # NoSpeech events in a row
+        self._failures = 0  # Failure events in a row
+
+    @property
+    def state(self) -> State:
+        """Where the conversation is now."""
+        return self._state
+
+    @property
+    def settings(self) -> Settings:
+        """The settings as changed by the person so far."""
+        return self._settings
+
+    @property
+    def last_advice(self) -> AdviceLike | None:
+        """The advice behind the last recommendation, if any."""
+        return self._last_advice
+
+    def handle(self, event: Event) -> list[Output]:
+        """React to one event; the outputs are to be carried out in order."""
+        if self._state is State.ENDED:
+            return []
+        match event:
+            case Start():
+                return self._start()
+            case Heard(text=text):
+                return self._heard(text)
+            case NoSpeech():
+                return self._no_speech()
+            case Failure(message=message):
+                return self._failure(message)
+        raise TypeError(f"not a dialogue event: {event!r}")
+
+    # -- events --
+
+    def _start(self) -> list[Output]:
+        if self._state is not State.NOT_STARTED:
+            return []
+        self._state = State.WAITING_FOR_DESCRIPTION
+        return self._turn([Say(GREETING, "greeting")])
+
+    def _heard(self, text: str) -> list[Output]:
+        if self._state is State.NOT_STARTED:
+            self._state = State.WAITING_FOR_DESCRIPTION  # a driver that skipped Start
+        self._timeouts = 0
+        self._failures = 0
+        out: list[Output] = [PlayEarcon("heard")] if self._settings.earcons else []
+        if not normalize(text):
+            return out + self._said([Say(NOT_CAUGHT, "prompt")])
+        control = match_control(text)
+        if control is not None:
+            return out + self._control(control, text)
+        own = self._advise(text)
+        prefix = control_prefix(text)
+        if prefix is not None and not _describes_something(own):
+            return out + self._control(prefix, text)
+        if self._state is State.CLARIFYING:
+            return out + self._answer_clarification(text)
+        if own.decision.recommendation == "unclear":
+            return out + self._ask_clarifying(text)
+        return out + self._recommend(own)
+
+    def _no_speech(self) -> list[Output]:
+        if self._state is State.NOT_STARTED or self._settings.no_speech_timeout <= 0:
+            return self._listen()
+        if self._timeouts >= self._max_timeouts:
+            return self._listen()  # already waiting quietly
+        self._timeouts += 1
+        if self._timeouts == self._max_timeouts:
+            return self._said([Say(WAITING_QUIETLY, "prompt")])
+        reminder = {
+            State.CLARIFYING: REMIND_CLARIFYING,
+            State.RECOMMENDED: REMIND_AFTER_ADVICE,
+        }.get(self._state, REMIND_OPEN)
+        return self._said([Say(reminder, "prompt")])
+
+    def _failure(self, message: str) -> list[Output]:
+        self._failures += 1
+        text = f"{SORRY} {message.strip()}".strip()
+        if self._failures >= self._max_failures:
+            self._state = State.ENDED
+            return [Say(text, "error"), Say(GIVING_UP, "goodbye"), Exit()]
+        return self._said([Say(text, "error")])
+
+    # -- descriptions --
+
+    def _ask_clarifying(self, text: str) -> list[Output]:
+        self._previous = text
+        self._state = State.CLARIFYING
+        return self._turn([Say(CLARIFYING_QUESTION, "prompt")])
+
+    def _answer_clarification(self, answer: str) -> list[Output]:
+        advice = self._advise(combine(self._previous, answer))
+        if advice.decision.recommendation != "unclear":
+            return self._recommend(advice)
+        # Still unclear after one question: say so once, with the advice to ask both kinds of
+        # therapist, instead of asking again and again.
+        reply = advice.reply.reply
+        if CONSULT_BOTH not in reply:
+            reply = f"{reply} {CONSULT_BOTH}"
+        return self._recommend(advice, reply_text=reply)
+
+    def _recommend(self, advice: AdviceLike, reply_text: str | None = None) -> list[Output]:
+        self._last_advice = advice
+        self._previous = ""
+        self._state = State.RECOMMENDED
+        text = advice.reply.reply if reply_text is None else reply_text
+        return self._turn([Say(text, "reply"), Say(OFFER, "prompt")])
+
+    # -- controls --
+
+    def _control(self, control: Control, text: str) -> list[Output]:
+        handlers: dict[Control, Callable[[], list[Output]]] = {
+            Control.YES: self._yes,
+            Control.NO: lambda: self._no(text),
+            Control.REPEAT: self._repeat,
+            Control.SLOWER: lambda: self._change_rate(-RATE_STEP),
+            Control.FASTER: lambda: self._change_rate(+RATE_STEP),
+            Control.LOUDER: lambda: self._change_volume(+VOLUME_STEP),
+            Control.QUIETER: lambda: self._change_volume(-VOLUME_STEP),
+            Control.HELP: self._help,
+            Control.STOP: self._stop,
+            Control.START_OVER: self._start_over,
+            Control.MORE: self._more,
+            Control.GOODBYE: self._goodbye,
+            Control.EARCONS_OFF: lambda: self._set_earcons(False),
+            Control.EARCONS_ON: lambda: self._set_earcons(True),
+            Control.THANKS: lambda: self._said([Say(THANKS_REPLY, "ack")]),
+        }
+        return handlers[control]()
+
+    def _yes(self) -> list[Output]:
+        if self._state is State.RECOMMENDED:
+            return self._more()
+        if self._state is State.CLARIFYING:
+            return self._said([Say(CLARIFY_GO_AHEAD, "prompt")])
+        return self._said([Say(YES_GO_AHEAD, "prompt")])
+
+    def _no(self, text: str) -> list[Output]:
+        if self._state is State.CLARIFYING:
+            return self._answer_clarification(text)  # "no" is an answer to the question too
+        if self._state is State.RECOMMENDED:
+            self._state = State.WAITING_FOR_DESCRIPTION
+            return self._turn([Say(NO_AFTER_ADVICE, "prompt")])
+        return self._said([Say(NO_WHILE_WAITING, "prompt")])
+
+    def _repeat(self) -> list[Output]:
+        return self._said(list(self._last_turn))
+
+    def _change_rate(self, step: int) -> list[Output]:
+        rate = min(RATE_MAX, max(RATE_MIN, self._settings.rate + step))
+        if rate == self._settings.rate:
+            return self._said([Say(SLOWEST if step < 0 else FASTEST, "ack")])
+        self._settings = replace(self._settings, rate=rate)
+        done = SLOWER_DONE if step < 0 else FASTER_DONE
+        return [SetRate(rate), SaveSettings(self._settings), *self._said([Say(done, "ack")])]
+
+    def _change_volume(self, step: float) -> list[Output]:
+        # Rounded so that repeated steps land exactly on 0.2, 0.4 ... and compare cleanly.
+        volume = round(min(VOLUME_MAX, max(VOLUME_MIN, self._settings.volume + step)), 2)
+        if volume == self._settings.volume:
+            return self._said([Say(QUIETEST if step < 0 else LOUDEST, "ack")])
+        self._settings = replace(self._settings, volume=volume)
+        done = QUIETER_DONE if step < 0 else LOUDER_DONE
+        return [SetVolume(volume), SaveSettings(self._settings), *self._said([Say(done, "ack")])]
+
+    def _set_earcons(self, on: bool) -> list[Output]:
+        if self._settings.earcons == on:
+            return self._said([Say(EARCONS_ALREADY_ON if on else EARCONS_ALREADY_OFF, "ack")])
+        self._settings = replace(self._settings, earcons=on)
+        done = EARCONS_ON_DONE if on else EARCONS_OFF_DONE
+        return [SaveSettings(self._settings), *self._said([Say(done, "ack")])]
+
+    def _help(self) -> list[Output]:
+        text = HELP_AFTER_ADVICE if self._state is State.RECOMMENDED else HELP_OPEN
+        return self._turn([Say(text, "help")])
+
+    def _stop(self) -> list[Output]:
+        return [StopSpeaking(), *self._said([Say(STOPPED, "caption-only")])]
+
+    def _start_over(self) -> list[Output]:
+        self._previous = ""
+        self._last_advice = None
+        self._state = State.WAITING_FOR_DESCRIPTION
+        return self._turn([Say(STARTING_OVER, "prompt")])
+
+    def _more(self) -> list[Output]:
+        if self._last_advice is None:
+            question = CLARIFYING_QUESTION if self._state is State.CLARIFYING else YES_GO_AHEAD
+            return self._said([Say(f"{NOTHING_YET} {question}", "prompt")])
+        more = self._last_advice.reply.more
+        return self._turn([Say(more, "more"), Say(OFFER_AFTER_MORE, "prompt")])
+
+    def _goodbye(self) -> list[Output]:
+        self._state = State.ENDED
+        return [Say(GOODBYE, "goodbye"), Exit()]
+
+    # -- output helpers --
+
+    def _turn(self, says: Sequence[Say]) -> list[Output]:
+        """Say something worth repeating: "repeat" says this turn again."""
+        self._last_turn = tuple(says)
+        return self._said(says)
+
+    def _said(self, says: Sequence[Say]) -> list[Output]:
+        return [*says, *self._listen()]
+
+    def _listen(self) -> list[Output]:
+        out: list[Output] = [PlayEarcon("listening")] if self._settings.earcons else []
+        expect: Expect = "short" if self._state is State.RECOMMENDED else "open"
+        timeout = self._settings.no_speech_timeout
+        quiet = timeout <= 0 or self._timeouts >= self._max_timeouts
+        return [*out, Listen(expect, None if quiet else timeout)]
