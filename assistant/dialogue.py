@@ -333,21 +333,29 @@ class Dialogue:
             self._state = State.WAITING_FOR_DESCRIPTION  # a driver that skipped Start
         self._timeouts = 0
         self._failures = 0
-        out: list[Output] = [PlayEarcon("heard")] if self._settings.earcons else []
+        result = self._respond(text)
+        if not self._settings.earcons:
+            return result
+        # Cutting the speech off is the most urgent thing, so it goes before the tone.
+        if result[:1] == [StopSpeaking()]:
+            return [StopSpeaking(), PlayEarcon("heard"), *result[1:]]
+        return [PlayEarcon("heard"), *result]
+
+    def _respond(self, text: str) -> list[Output]:
         if not normalize(text):
-            return out + self._said([Say(NOT_CAUGHT, "prompt")])
+            return self._said([Say(NOT_CAUGHT, "prompt")])
         control = match_control(text)
         if control is not None:
-            return out + self._control(control, text)
+            return self._control(control, text)
         own = self._advise(text)
         prefix = control_prefix(text)
         if prefix is not None and not _describes_something(own):
-            return out + self._control(prefix, text)
+            return self._control(prefix, text)
         if self._state is State.CLARIFYING:
-            return out + self._answer_clarification(text)
+            return self._answer_clarification(text)
         if own.decision.recommendation == "unclear":
-            return out + self._ask_clarifying(text)
-        return out + self._recommend(own)
+            return self._ask_clarifying(text)
+        return self._recommend(own)
 
     def _no_speech(self) -> list[Output]:
         if self._state is State.NOT_STARTED or self._settings.no_speech_timeout <= 0:

@@ -1,0 +1,635 @@
+"""Tests for assistant/dialogue.py: the conversation as a pure state machine, with real advice."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TypeVar
+
+import pytest
+
+try:
+    from assistant.advice import advise
+except ImportError:  # interim, until assistant/advice.py is committed
+    from tests.fake_advice import fake_advise as advise  # type: ignore[assignment]
+from assistant.dialogue import (
+    CLARIFYING_QUESTION,
+    CONSULT_BOTH,
+    EARCONS_ALREADY_OFF,
+    FASTEST,
+    GIVING_UP,
+    GOODBYE,
+    GREETING,
+    HELP_AFTER_ADVICE,
+    HELP_OPEN,
+    LOUDEST,
+    NOT_CAUGHT,
+    NOTHING_YET,
+    OFFER,
+    QUIETEST,
+    REMIND_CLARIFYING,
+    REMIND_OPEN,
+    SLOWEST,
+    WAITING_QUIETLY,
+    AdviceLike,
+    Dialogue,
+    Exit,
+    Failure,
+    Heard,
+    Listen,
+    NoSpeech,
+    Output,
+    PlayEarcon,
+    SaveSettings,
+    Say,
+    SetRate,
+    SetVolume,
+    Start,
+    State,
+    StopSpeaking,
+    combine,
+)
+from assistant.settings import RATE_MAX, RATE_MIN, Settings
+
+KNEE = "I hurt my knee playing football"
+STRESS = "I feel stressed and my shoulders are tense"
+CHEST = "I have crushing chest pain spreading to my arm"
+UNSURE = "I don't know"
+ANKLE = "I sprained my ankle"
+
+
+def started(settings: Settings | None = None) -> Dialogue:
+    dialogue = Dialogue(settings or Settings(), advise)
+    dialogue.handle(Start())
+    return dialogue
+
+
+def recommended(text: str = KNEE, settings: Settings | None = None) -> Dialogue:
+    dialogue = started(settings)
+    dialogue.handle(Heard(text))
+    assert dialogue.state is State.RECOMMENDED
+    return dialogue
+
+
+def said(outputs: list[Output]) -> list[str]:
+    return [o.text for o in outputs if isinstance(o, Say) and o.spoken]
+
+
+T = TypeVar("T")
+
+
+def of_type(outputs: list[Output], kind: type[T]) -> list[T]:
+    return [o for o in outputs if isinstance(o, kind)]
+
+
+def listen(outputs: list[Output]) -> Listen:
+    (last,) = of_type(outputs, Listen)
+    assert outputs[-1] == last, "listening comes last"
+    return last
+
+
+def sentences(text: str) -> int:
+    return len(re.findall(r"[.!?](\s|$)", text))
+
+
+class Recording:
+    """Wraps the real advise and records what it was asked (not a fake: it returns real advice)."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def __call__(self, text: str) -> AdviceLike:
+        self.asked.append(text)
+        return advise(text)
+
+
+# --- the example texts mean what the tests assume --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "recommendation"),
+    [(KNEE, "physiotherapy"), (STRESS, "massage_therapy"), (CHEST, "see_doctor"),
+     (UNSURE, "unclear"), (ANKLE, "physiotherapy"), (combine(UNSURE, ANKLE), "physiotherapy")],
+)
+def test_example_texts_get_the_expected_advice(text: str, recommendation: str) -> None:
+    assert advise(text).decision.recommendation == recommendation
+
+
+# --- start -----------------------------------------------------------------------------------
+
+
+def test_start_greets_and_listens_for_an_open_answer() -> None:
+    outputs = Dialogue(Settings(), advise).handle(Start())
+    assert outputs == [
+        Say(GREETING, "greeting"), PlayEarcon("listening"), Listen("open", 10.0),
+    ]
+
+
+def test_greeting_is_one_sentence_that_says_what_to_do() -> None:
+    assert sentences(GREETING) == 1
+    assert "tell me" in GREETING.lower()
+
+
+def test_second_start_does_nothing() -> None:
+    dialogue = started()
+    assert dialogue.handle(Start()) == []
+
+
+def test_speech_before_start_is_still_handled() -> None:
+    dialogue = Dialogue(Settings(), advise)
+    outputs = dialogue.handle(Heard(KNEE))
+    assert advise(KNEE).reply.reply in said(outputs)
+
+
+def test_default_advise_is_the_real_one() -> None:
+    dialogue = Dialogue()
+    dialogue.handle(Start())
+    outputs = dialogue.handle(Heard(KNEE))
+    assert said(outputs)[0] == advise(KNEE).reply.reply
+
+
+# --- the whole conversation ------------------------------------------------------------------
+
+
+def test_full_conversation() -> None:
+    dialogue = Dialogue(Settings(), advise)
+    assert said(dialogue.handle(Start())) == [GREETING]
+    assert said(dialogue.handle(Heard(UNSURE))) == [CLARIFYING_QUESTION]
+    answer = dialogue.handle(Heard(ANKLE))
+    expected = advise(combine(UNSURE, ANKLE))
+    assert expected.decision.recommendation == "physiotherapy"
+    assert said(answer) == [expected.reply.reply, OFFER]
+    assert said(dialogue.handle(Heard("repeat"))) == [expected.reply.reply, OFFER]
+    assert of_type(dialogue.handle(Heard("slower")), SetRate) == [SetRate(150)]
+    assert said(dialogue.handle(Heard("tell me more")))[0] == expected.reply.more
+    end = dialogue.handle(Heard("goodbye"))
+    assert said(end) == [GOODBYE]
+    assert end[-1] == Exit()
+    assert dialogue.state is State.ENDED
+
+
+# --- describing and clarifying ---------------------------------------------------------------
+
+
+def test_clear_description_gets_the_reply_and_the_offer() -> None:
+    outputs = started().handle(Heard(KNEE))
+    assert said(outputs) == [advise(KNEE).reply.reply, OFFER]
+
+
+def test_after_a_recommendation_a_short_answer_is_expected() -> None:
+    outputs = started().handle(Heard(STRESS))
+    assert listen(outputs).expect == "short"
+
+
+def test_unclear_description_asks_one_clarifying_question() -> None:
+    dialogue = started()
+    outputs = dialogue.handle(Heard(UNSURE))
+    assert said(outputs) == [CLARIFYING_QUESTION]
+    assert dialogue.state is State.CLARIFYING
+    assert listen(outputs).expect == "open"
+
+
+def test_clarifying_answer_is_decided_together_with_the_description() -> None:
+    recording = Recording()
+    dialogue = Dialogue(Settings(), recording)
+    dialogue.handle(Start())
+    dialogue.handle(Heard(UNSURE))
+    outputs = dialogue.handle(Heard(ANKLE))
+    assert combine(UNSURE, ANKLE) in recording.asked
+    assert said(outputs)[0] == advise(combine(UNSURE, ANKLE)).reply.reply
+
+
+def test_combine_keeps_both_answers_as_sentences() -> None:
+    assert combine("my shoulder.", " after the operation ") == "my shoulder. after the operation"
+    assert combine("", ANKLE) == ANKLE
+
+
+def test_still_unclear_after_the_answer_says_so_once_and_suggests_both() -> None:
+    dialogue = started()
+    dialogue.handle(Heard(UNSURE))
+    outputs = dialogue.handle(Heard("not sure really"))
+    assert CLARIFYING_QUESTION not in said(outputs)
+    assert said(outputs)[0].startswith(advise(combine(UNSURE, "not sure really")).reply.reply)
+    assert CONSULT_BOTH in said(outputs)[0]
+    assert dialogue.state is State.RECOMMENDED
+
+
+def test_yes_during_clarifying_asks_to_go_ahead_and_keeps_waiting() -> None:
+    dialogue = started()
+    dialogue.handle(Heard(UNSURE))
+    outputs = dialogue.handle(Heard("yes"))
+    assert CLARIFYING_QUESTION not in said(outputs)
+    assert dialogue.state is State.CLARIFYING
+
+
+def test_no_during_clarifying_is_taken_as_the_answer() -> None:
+    dialogue = started()
+    dialogue.handle(Heard(UNSURE))
+    outputs = dialogue.handle(Heard("no"))
+    assert CONSULT_BOTH in said(outputs)[0]
+    assert dialogue.state is State.RECOMMENDED
+
+
+def test_new_description_after_a_recommendation_is_decided_afresh() -> None:
+    recording = Recording()
+    dialogue = Dialogue(Settings(), recording)
+    dialogue.handle(Start())
+    dialogue.handle(Heard(KNEE))
+    outputs = dialogue.handle(Heard(STRESS))
+    assert recording.asked[-1] == STRESS
+    assert said(outputs)[0] == advise(STRESS).reply.reply
+
+
+# --- red flags -------------------------------------------------------------------------------
+
+
+def test_red_flag_is_said_at_once() -> None:
+    outputs = started().handle(Heard(CHEST))
+    assert said(outputs)[0] == advise(CHEST).reply.reply
+
+
+def test_red_flag_during_clarifying_is_said_at_once() -> None:
+    dialogue = started()
+    dialogue.handle(Heard(UNSURE))
+    outputs = dialogue.handle(Heard(CHEST))
+    reply = said(outputs)[0]
+    assert reply == advise(combine(UNSURE, CHEST)).reply.reply
+    assert dialogue.last_advice is not None
+    assert dialogue.last_advice.decision.recommendation == "see_doctor"
+
+
+def test_red_flag_after_a_recommendation_is_said_at_once() -> None:
+    outputs = recommended(STRESS).handle(Heard(CHEST))
+    assert said(outputs)[0] == advise(CHEST).reply.reply
+
+
+def test_red_flag_after_a_control_word_is_not_a_control() -> None:
+    outputs = started().handle(Heard("stop, " + CHEST))
+    assert of_type(outputs, StopSpeaking) == []
+    assert said(outputs)[0] == advise("stop, " + CHEST).reply.reply
+
+
+# --- descriptions that contain control words -------------------------------------------------
+
+
+def test_description_with_a_control_word_goes_to_the_advice() -> None:
+    text = "my back has been stopping me from sleeping"
+    recording = Recording()
+    dialogue = Dialogue(Settings(), recording)
+    dialogue.handle(Start())
+    outputs = dialogue.handle(Heard(text))
+    assert recording.asked == [text]
+    assert of_type(outputs, StopSpeaking) == []
+    assert of_type(outputs, Exit) == []
+
+
+def test_description_starting_with_no_is_a_description() -> None:
+    outputs = started().handle(Heard("no, " + ANKLE))
+    assert said(outputs)[0] == advise("no, " + ANKLE).reply.reply
+
+
+def test_control_at_the_start_of_a_sentence_without_a_problem_is_a_control() -> None:
+    outputs = started().handle(Heard("goodbye and thanks for everything"))
+    assert outputs[-1] == Exit()
+
+
+def test_common_word_at_the_start_is_not_taken_for_a_control() -> None:
+    outputs = recommended().handle(Heard("sorry I meant something different"))
+    assert said(outputs) == [CLARIFYING_QUESTION]
+
+
+# --- controls --------------------------------------------------------------------------------
+
+
+def test_repeat_says_the_last_reply_again() -> None:
+    dialogue = recommended()
+    assert said(dialogue.handle(Heard("repeat"))) == [advise(KNEE).reply.reply, OFFER]
+
+
+def test_repeat_after_slower_repeats_the_reply_not_the_acknowledgement() -> None:
+    dialogue = recommended()
+    dialogue.handle(Heard("slower"))
+    assert said(dialogue.handle(Heard("say that again")))[0] == advise(KNEE).reply.reply
+
+
+def test_repeat_at_the_start_repeats_the_greeting() -> None:
+    assert said(started().handle(Heard("what did you say"))) == [GREETING]
+
+
+def test_repeat_during_clarifying_repeats_the_question() -> None:
+    dialogue = started()
+    dialogue.handle(Heard(UNSURE))
+    assert said(dialogue.handle(Heard("pardon"))) == [CLARIFYING_QUESTION]
+    assert dialogue.state is State.CLARIFYING
+
+
+def test_slower_lowers_the_rate_and_asks_to_save_it() -> None:
+    dialogue = started()
+    outputs = dialogue.handle(Heard("more slowly"))
+    assert of_type(outputs, SetRate) == [SetRate(150)]
+    assert of_type(outputs, SaveSettings) == [SaveSettings(Settings(rate=150))]
+    assert dialogue.settings.rate == 150
+    assert outputs.index(SetRate(150)) < outputs.index(of_type(outputs, Say)[0])
+
+
+def test_faster_raises_the_rate() -> None:
+    dialogue = started(Settings(rate=200))
+    assert of_type(dialogue.handle(Heard("faster")), SetRate) == [SetRate(225)]
+
+
+def test_rate_stops_at_the_lower_bound() -> None:
+    dialogue = started()
+    rates = [of_type(dialogue.handle(Heard("slower")), SetRate) for _ in range(4)]
+    assert rates == [[SetRate(150)], [SetRate(125)], [SetRate(RATE_MIN)], []]
+    outputs = dialogue.handle(Heard("slower"))
+    assert said(outputs) == [SLOWEST]
+    assert of_type(outputs, SaveSettings) == []
+
+
+def test_rate_stops_at_the_upper_bound() -> None:
+    dialogue = started(Settings(rate=RATE_MAX))
+    outputs = dialogue.handle(Heard("faster"))
+    assert said(outputs) == [FASTEST]
+    assert of_type(outputs, SetRate) == []
+    assert dialogue.settings.rate == RATE_MAX
+
+
+def test_quieter_lowers_the_volume_in_even_steps() -> None:
+    dialogue = started()
+    volumes = [of_type(dialogue.handle(Heard("quieter")), SetVolume) for _ in range(5)]
+    assert volumes == [
+        [SetVolume(0.8)], [SetVolume(0.6)], [SetVolume(0.4)], [SetVolume(0.2)], [],
+    ]
+    assert said(dialogue.handle(Heard("quieter"))) == [QUIETEST]
+
+
+def test_louder_at_full_volume_says_so_without_changing() -> None:
+    dialogue = started()
+    outputs = dialogue.handle(Heard("speak up"))
+    assert said(outputs) == [LOUDEST]
+    assert of_type(outputs, SetVolume) == []
+
+
+def test_louder_raises_the_volume_and_saves_it() -> None:
+    dialogue = started(Settings(volume=0.4))
+    outputs = dialogue.handle(Heard("louder"))
+    assert of_type(outputs, SetVolume) == [SetVolume(0.6)]
+    assert of_type(outputs, SaveSettings) == [SaveSettings(Settings(volume=0.6))]
+
+
+def test_saved_settings_keep_the_other_fields() -> None:
+    settings = Settings(voice="gmw/en-us", device="USB", earcons=False)
+    outputs = started(settings).handle(Heard("slower"))
+    assert of_type(outputs, SaveSettings) == [SaveSettings(replace(settings, rate=150))]
+
+
+def test_help_is_short_and_spoken_as_sentences() -> None:
+    for text in (HELP_OPEN, HELP_AFTER_ADVICE):
+        assert 1 <= sentences(text) <= 2
+        assert "\n" not in text and "-" not in text
+
+
+def test_help_after_a_recommendation_mentions_tell_me_more() -> None:
+    assert said(recommended().handle(Heard("help"))) == [HELP_AFTER_ADVICE]
+    assert said(started().handle(Heard("what can I say"))) == [HELP_OPEN]
+
+
+def test_stop_cuts_speech_and_waits() -> None:
+    dialogue = recommended()
+    outputs = dialogue.handle(Heard("stop"))
+    assert outputs[0] == StopSpeaking()
+    assert said(outputs) == []
+    assert of_type(outputs, Exit) == []
+    assert isinstance(outputs[-1], Listen)
+    assert dialogue.state is State.RECOMMENDED
+
+
+def test_stop_comes_before_the_heard_tone() -> None:
+    outputs = recommended().handle(Heard("stop"))
+    assert outputs[:2] == [StopSpeaking(), PlayEarcon("heard")]
+
+
+def test_stop_shows_a_caption() -> None:
+    outputs = started().handle(Heard("stop talking"))
+    assert [s.kind for s in of_type(outputs, Say)] == ["caption-only"]
+
+
+def test_stop_then_repeat_says_the_reply_again() -> None:
+    dialogue = recommended()
+    dialogue.handle(Heard("stop"))
+    assert said(dialogue.handle(Heard("repeat")))[0] == advise(KNEE).reply.reply
+
+
+@pytest.mark.parametrize("words", ["goodbye", "bye", "that's all", "quit", "exit", "cancel"])
+def test_goodbye_and_its_variants_end_the_conversation(words: str) -> None:
+    dialogue = recommended()
+    outputs = dialogue.handle(Heard(words))
+    assert outputs[-2:] == [Say(GOODBYE, "goodbye"), Exit()]
+    assert of_type(outputs, Listen) == []
+    assert dialogue.state is State.ENDED
+
+
+def test_nothing_happens_after_goodbye() -> None:
+    dialogue = started()
+    dialogue.handle(Heard("goodbye"))
+    assert dialogue.handle(Heard(KNEE)) == []
+    assert dialogue.handle(NoSpeech()) == []
+
+
+def test_tell_me_more_gives_the_longer_explanation() -> None:
+    outputs = recommended(STRESS).handle(Heard("tell me more"))
+    assert said(outputs)[0] == advise(STRESS).reply.more
+
+
+def test_tell_me_more_before_any_advice_says_there_is_nothing_yet() -> None:
+    outputs = started().handle(Heard("tell me more"))
+    assert said(outputs)[0].startswith(NOTHING_YET)
+
+
+def test_yes_after_a_recommendation_tells_more() -> None:
+    outputs = recommended().handle(Heard("yes please"))
+    assert said(outputs)[0] == advise(KNEE).reply.more
+
+
+def test_no_after_a_recommendation_waits_for_something_new() -> None:
+    dialogue = recommended()
+    outputs = dialogue.handle(Heard("no thanks"))
+    assert dialogue.state is State.WAITING_FOR_DESCRIPTION
+    assert listen(outputs).expect == "open"
+
+
+def test_start_over_forgets_the_advice() -> None:
+    dialogue = recommended()
+    dialogue.handle(Heard("start over"))
+    assert dialogue.state is State.WAITING_FOR_DESCRIPTION
+    assert dialogue.last_advice is None
+    assert said(dialogue.handle(Heard("tell me more")))[0].startswith(NOTHING_YET)
+
+
+def test_start_over_during_clarifying_drops_the_first_description() -> None:
+    recording = Recording()
+    dialogue = Dialogue(Settings(), recording)
+    dialogue.handle(Start())
+    dialogue.handle(Heard(UNSURE))
+    dialogue.handle(Heard("start again"))
+    dialogue.handle(Heard(KNEE))
+    assert recording.asked[-1] == KNEE
+
+
+def test_thanks_is_answered_politely_without_ending() -> None:
+    dialogue = recommended()
+    outputs = dialogue.handle(Heard("thank you"))
+    assert len(said(outputs)) == 1
+    assert of_type(outputs, Exit) == []
+
+
+# --- earcons ---------------------------------------------------------------------------------
+
+
+def test_heard_tone_comes_first_and_listening_tone_before_listening() -> None:
+    outputs = started().handle(Heard(KNEE))
+    assert outputs[0] == PlayEarcon("heard")
+    assert outputs[-2:] == [PlayEarcon("listening"), listen(outputs)]
+
+
+def test_no_tones_when_switched_off_in_settings() -> None:
+    dialogue = Dialogue(Settings(earcons=False), advise)
+    outputs = dialogue.handle(Start()) + dialogue.handle(Heard(KNEE))
+    assert of_type(outputs, PlayEarcon) == []
+
+
+def test_sounds_off_by_voice_stops_the_tones_and_is_saved() -> None:
+    dialogue = started()
+    outputs = dialogue.handle(Heard("sounds off"))
+    assert of_type(outputs, SaveSettings) == [SaveSettings(Settings(earcons=False))]
+    assert of_type(dialogue.handle(Heard(KNEE)), PlayEarcon) == []
+
+
+def test_sounds_on_brings_the_tones_back() -> None:
+    dialogue = started(Settings(earcons=False))
+    dialogue.handle(Heard("beeps on"))
+    assert PlayEarcon("listening") in dialogue.handle(Heard(KNEE))
+
+
+def test_sounds_off_when_already_off_changes_nothing() -> None:
+    outputs = started(Settings(earcons=False)).handle(Heard("earcons off"))
+    assert said(outputs) == [EARCONS_ALREADY_OFF]
+    assert of_type(outputs, SaveSettings) == []
+
+
+# --- empty or garbled speech -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   ", "[unk]", "?!", "[unk] [unk]"])
+def test_empty_speech_asks_to_say_it_again(text: str) -> None:
+    dialogue = started()
+    outputs = dialogue.handle(Heard(text))
+    assert said(outputs) == [NOT_CAUGHT]
+    assert dialogue.state is State.WAITING_FOR_DESCRIPTION
+
+
+def test_empty_speech_does_not_change_what_repeat_says() -> None:
+    dialogue = recommended()
+    dialogue.handle(Heard(""))
+    assert said(dialogue.handle(Heard("repeat")))[0] == advise(KNEE).reply.reply
+
+
+def test_garbage_is_met_with_the_clarifying_question() -> None:
+    assert said(started().handle(Heard("qwerty zxcv blorp"))) == [CLARIFYING_QUESTION]
+
+
+# --- no-speech timeouts ----------------------------------------------------------------------
+
+
+def test_no_speech_gives_a_gentle_reminder() -> None:
+    outputs = started().handle(NoSpeech())
+    assert said(outputs) == [REMIND_OPEN]
+    assert listen(outputs).timeout == 10.0
+
+
+def test_reminder_fits_the_question_being_asked() -> None:
+    dialogue = started()
+    dialogue.handle(Heard(UNSURE))
+    assert said(dialogue.handle(NoSpeech())) == [REMIND_CLARIFYING]
+
+
+def test_after_three_timeouts_it_waits_quietly_without_a_limit() -> None:
+    dialogue = started()
+    dialogue.handle(NoSpeech())
+    dialogue.handle(NoSpeech())
+    third = dialogue.handle(NoSpeech())
+    assert said(third) == [WAITING_QUIETLY]
+    assert listen(third).timeout is None
+    fourth = dialogue.handle(NoSpeech())
+    assert said(fourth) == []
+    assert listen(fourth).timeout is None
+    assert dialogue.state is State.WAITING_FOR_DESCRIPTION
+
+
+def test_speech_resets_the_timeout_count() -> None:
+    dialogue = started()
+    dialogue.handle(NoSpeech())
+    dialogue.handle(NoSpeech())
+    dialogue.handle(Heard("help"))
+    outputs = dialogue.handle(NoSpeech())
+    assert said(outputs) == [REMIND_OPEN]
+    assert listen(outputs).timeout == 10.0
+
+
+def test_speaking_after_waiting_quietly_brings_the_timeout_back() -> None:
+    dialogue = started()
+    for _ in range(3):
+        dialogue.handle(NoSpeech())
+    assert listen(dialogue.handle(Heard(KNEE))).timeout == 10.0
+
+
+def test_timeout_zero_turns_timeouts_off() -> None:
+    dialogue = Dialogue(Settings(no_speech_timeout=0), advise)
+    assert listen(dialogue.handle(Start())).timeout is None
+    outputs = dialogue.handle(NoSpeech())
+    assert said(outputs) == []
+    assert listen(outputs).timeout is None
+
+
+def test_timeout_length_comes_from_the_settings() -> None:
+    assert listen(started(Settings(no_speech_timeout=42.5)).handle(NoSpeech())).timeout == 42.5
+
+
+def test_reminders_do_not_change_what_repeat_says() -> None:
+    dialogue = started()
+    dialogue.handle(NoSpeech())
+    assert said(dialogue.handle(Heard("repeat"))) == [GREETING]
+
+
+# --- failures --------------------------------------------------------------------------------
+
+
+def test_failure_apologises_and_the_conversation_goes_on() -> None:
+    dialogue = started()
+    outputs = dialogue.handle(Failure("The microphone stopped working."))
+    (line,) = of_type(outputs, Say)
+    assert line.kind == "error"
+    assert "The microphone stopped working." in line.text
+    assert isinstance(outputs[-1], Listen)
+    assert said(dialogue.handle(Heard(KNEE)))[0] == advise(KNEE).reply.reply
+
+
+def test_three_failures_in_a_row_end_the_conversation() -> None:
+    dialogue = started()
+    dialogue.handle(Failure("No microphone."))
+    dialogue.handle(Failure("No microphone."))
+    outputs = dialogue.handle(Failure("No microphone."))
+    assert GIVING_UP in said(outputs)
+    assert outputs[-1] == Exit()
+
+
+def test_failures_with_speech_in_between_do_not_add_up() -> None:
+    dialogue = started()
+    for _ in range(4):
+        dialogue.handle(Failure("Recogniser error."))
+        dialogue.handle(Heard("help"))
+    assert dialogue.state is State.WAITING_FOR_DESCRIPTION
+
+
+def test_failure_without_a_message_still_apologises() -> None:
+    assert said(started().handle(Failure(""))) == ["Sorry, something went wrong."]

@@ -1,0 +1,159 @@
+"""Tests for assistant/listen_text.py: the conversation driven by typed lines."""
+
+from __future__ import annotations
+
+import io
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.asr import Transcriber
+from assistant.dialogue import (
+    GOODBYE,
+    GREETING,
+    OFFER,
+    OFFER_AFTER_MORE,
+    SLOWER_DONE,
+    STOPPED,
+)
+from assistant.listen_text import run_text
+from assistant.settings import CONFIG_ENV, Settings, load_settings
+
+try:
+    from assistant.advice import advise
+except ImportError:  # interim, until assistant/advice.py is committed
+    from tests.fake_advice import fake_advise as advise  # type: ignore[assignment]
+
+KNEE = "i hurt my knee playing football"
+
+
+@pytest.fixture(autouse=True)
+def private_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Never touch the real user's settings file."""
+    path = tmp_path / "config" / "settings.toml"
+    monkeypatch.setenv(CONFIG_ENV, str(path))
+    return path
+
+
+def run(lines: list[str], **kwargs: object) -> tuple[int, list[str]]:
+    out = io.StringIO()
+    kwargs.setdefault("advise", advise)
+    code = run_text(lines, out, Settings(), None, None, **kwargs)  # type: ignore[arg-type]
+    return code, out.getvalue().splitlines()
+
+
+def test_knee_repeat_more_goodbye() -> None:
+    code, printed = run([KNEE + "\n", "repeat\n", "tell me more\n", "goodbye\n"])
+    advice = advise(KNEE)
+    assert advice.decision.recommendation == "physiotherapy"
+    assert printed == [
+        GREETING,
+        advice.reply.reply, OFFER,
+        advice.reply.reply, OFFER,
+        advice.reply.more, OFFER_AFTER_MORE,
+        GOODBYE,
+    ]
+    assert code == 0
+
+
+def test_end_of_input_without_goodbye_exits_zero() -> None:
+    code, printed = run([KNEE])
+    assert code == 0
+    assert printed == [GREETING, advise(KNEE).reply.reply, OFFER]
+
+
+def test_blank_lines_are_not_utterances() -> None:
+    _, printed = run(["", "   \n", KNEE])
+    assert printed == [GREETING, advise(KNEE).reply.reply, OFFER]
+
+
+def test_nothing_is_read_after_goodbye() -> None:
+    read: list[str] = []
+
+    def lines() -> Iterator[str]:
+        for line in ["bye", KNEE, "repeat"]:
+            read.append(line)
+            yield line
+
+    out = io.StringIO()
+    code = run_text(lines(), out, Settings(), None, None, advise=advise)
+    assert code == 0
+    assert read == ["bye"]
+    assert out.getvalue().splitlines() == [GREETING, GOODBYE]
+
+
+def test_every_spoken_line_is_spoken_and_captions_are_not() -> None:
+    spoken: list[str] = []
+    out = io.StringIO()
+    run_text([KNEE, "stop", "bye"], out, Settings(), spoken.append, None, advise=advise)
+    printed = out.getvalue().splitlines()
+    assert STOPPED in printed
+    assert spoken == [line for line in printed if line != STOPPED]
+
+
+def test_changed_settings_are_saved_and_passed_on(private_config: Path) -> None:
+    changes: list[Settings] = []
+    out = io.StringIO()
+    run_text(
+        ["slower", "sounds off"], out, Settings(), None, None,
+        settings_path=private_config, voice_changed=changes.append, advise=advise,
+    )
+    assert SLOWER_DONE in out.getvalue()
+    assert load_settings(private_config) == (Settings(rate=150, earcons=False), None)
+    assert [c.rate for c in changes] == [150]
+
+
+def test_settings_go_to_the_default_file_when_no_path_is_given(private_config: Path) -> None:
+    run(["faster"])
+    assert load_settings(private_config)[0].rate == 200
+
+
+def test_failed_settings_save_warns_and_goes_on(tmp_path: Path) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()  # a folder where the file should be: saving fails for real
+    out, err = io.StringIO(), io.StringIO()
+    code = run_text(
+        ["slower", KNEE], out, Settings(), None, None,
+        settings_path=blocked, err=err, advise=advise,
+    )
+    assert code == 0
+    assert err.getvalue().startswith("Warning: Cannot save the settings")
+    assert advise(KNEE).reply.reply in out.getvalue()
+
+
+# --- saved replies: real speech synthesis ----------------------------------------------------
+
+
+def wav_seconds(path: Path) -> float:
+    with wave.open(str(path), "rb") as wav:
+        return wav.getnframes() / wav.getframerate()
+
+
+@pytest.mark.slow
+def test_save_replies_writes_one_wav_per_spoken_line(tmp_path: Path) -> None:
+    folder = tmp_path / "replies"
+    out = io.StringIO()
+    run_text([KNEE, "stop", "bye"], out, Settings(), None, folder, advise=advise)
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["001-greeting.wav", "002-reply.wav", "003-prompt.wav", "004-goodbye.wav"]
+    assert all(wav_seconds(folder / name) > 0.5 for name in names)
+
+
+@pytest.mark.slow
+def test_saved_replies_follow_a_rate_change(tmp_path: Path) -> None:
+    folder = tmp_path / "replies"
+    run_text(["repeat", "slower", "slower", "repeat"], io.StringIO(), Settings(), None, folder,
+             advise=advise)
+    first, later = folder / "002-greeting.wav", folder / "005-greeting.wav"
+    assert wav_seconds(later) > wav_seconds(first) * 1.15
+
+
+@pytest.mark.slow
+def test_saved_greeting_says_the_greeting(tmp_path: Path, transcriber: Transcriber) -> None:
+    folder = tmp_path / "replies"
+    run_text([], io.StringIO(), Settings(), None, folder, advise=advise)
+    heard = transcriber.transcribe_file(folder / "001-greeting.wav").text
+    assert "tell me" in heard
+    assert "therapy" in heard
