@@ -220,11 +220,13 @@ CONTROL_VOCABULARY: tuple[str, ...] = (
     "pardon", "again", "slower", "more slowly", "slow down", "faster", "speed up", "louder",
     "speak up", "quieter", "softer", "help", "stop", "start over", "start again",
     "tell me more", "more", "explain", "why", "goodbye", "bye", "that's all", "quit", "exit",
-    "cancel", "sounds off", "sounds on", "thank you",
+    "cancel", "sounds off", "turn on the sounds", "thanks",
 )
 """The phrases a grammar-restricted recogniser listens for when a short answer is expected.
 
 Deliberately short: Vosk treats a grammar as a bag of words, so every extra variant adds words
 that get mixed into wrong results ("tell me more" came back as "that will be more" with all the
-variants in). Every word must be in the small English model's vocabulary ("earcons" is not).
+variants in). Some choices were measured with espeak-ng voices: "thank you" often came back as
+"you" and "sounds on" as nothing, so "thanks" and "turn on the sounds" stand in for them. Every
+word must be in the small English model's vocabulary ("earcons" is not).
 """

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from assistant.asr import SAMPLE_RATE, Transcriber
 from assistant.controls import (
     CONTROL_VOCABULARY,
     PHRASES,
@@ -20,12 +17,8 @@ from assistant.controls import (
     match_control,
     normalize,
 )
-
-MODEL_DIR = Path(
-    os.environ.get("VOSK_MODEL_PATH")
-    or Path(__file__).resolve().parents[1] / "models" / "vosk-model-small-en-us-0.15"
-)
-
+from assistant.wavio import read_16k_mono
+from tests.speech import TEST_VOICES, espeak_wav
 
 # --- normalising -----------------------------------------------------------------------------
 
@@ -155,59 +148,55 @@ def test_vocabulary_covers_every_control() -> None:
     assert covered == set(Control)
 
 
-@pytest.fixture(scope="module")
-def vosk_model() -> Iterator[Any]:
+@contextmanager
+def vosk_warnings() -> Iterator[None]:
+    """Let Vosk log warnings (the model loader silences it) for the length of a check."""
     import vosk
 
-    if not (MODEL_DIR / "am").is_dir():
-        pytest.fail(f"Vosk model missing at {MODEL_DIR}: install it or set VOSK_MODEL_PATH")
     vosk.SetLogLevel(0)
-    yield vosk.Model(str(MODEL_DIR))
+    try:
+        yield
+    finally:
+        vosk.SetLogLevel(-1)
 
 
 def test_vosk_knows_every_vocabulary_word(
-    vosk_model: Any, capfd: pytest.CaptureFixture[str]
+    transcriber: Transcriber, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    import vosk
-
     capfd.readouterr()
-    vosk.KaldiRecognizer(vosk_model, 16000, json.dumps(list(CONTROL_VOCABULARY)))
+    with vosk_warnings():
+        transcriber.stream(grammar=CONTROL_VOCABULARY)
     # Vosk logs (to the C stderr) each grammar word it does not know.
     assert "missing in vocabulary" not in capfd.readouterr().err
 
 
 def test_vosk_reports_unknown_words_so_the_check_above_can_fail(
-    vosk_model: Any, capfd: pytest.CaptureFixture[str]
+    transcriber: Transcriber, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    import vosk
-
     capfd.readouterr()
-    vosk.KaldiRecognizer(vosk_model, 16000, json.dumps(["earcons off"]))
+    with vosk_warnings():
+        transcriber.stream(grammar=["earcons off"])
     assert "missing in vocabulary: 'earcons'" in capfd.readouterr().err
 
 
-def speak_pcm(text: str) -> bytes:
-    """16 kHz mono s16le speech of `text`, made by espeak-ng and resampled by sox."""
-    espeak, sox = shutil.which("espeak-ng"), shutil.which("sox")
-    assert espeak and sox, "espeak-ng and sox are needed (apt install espeak-ng sox)"
-    wav = subprocess.run([espeak, "--stdout", text], check=True, capture_output=True).stdout
-    return subprocess.run(
-        [sox, "-t", "wav", "-", "-r", "16000", "-c", "1", "-b", "16", "-e", "signed-integer",
-         "-t", "raw", "-"],
-        input=wav, check=True, capture_output=True,
-    ).stdout
+def hear(transcriber: Transcriber, wav: Path) -> str:
+    """What the short-answer recogniser hears in a WAV file, fed as a live stream would be."""
+    stream = transcriber.stream(grammar=CONTROL_VOCABULARY)
+    utterance = None
+    for chunk in read_16k_mono(wav):
+        utterance = stream.accept(chunk) or utterance
+    utterance = utterance or stream.accept(bytes(SAMPLE_RATE * 2)) or stream.flush()
+    return utterance.text if utterance else ""
 
 
 @pytest.mark.slow
-def test_spoken_vocabulary_is_recognised_as_the_same_control(vosk_model: Any) -> None:
-    import vosk
-
-    grammar = json.dumps(list(CONTROL_VOCABULARY))
+@pytest.mark.parametrize(("voice", "rate"), TEST_VOICES)
+def test_spoken_vocabulary_is_recognised_as_the_same_control(
+    transcriber: Transcriber, tmp_path: Path, voice: str, rate: int
+) -> None:
     wrong = []
     for phrase in CONTROL_VOCABULARY:
-        recognizer = vosk.KaldiRecognizer(vosk_model, 16000, grammar)
-        recognizer.AcceptWaveform(speak_pcm(phrase))
-        heard = json.loads(recognizer.FinalResult())["text"]
+        heard = hear(transcriber, espeak_wav(phrase, tmp_path / "phrase.wav", voice, rate))
         if match_control(heard) is not match_control(phrase):
             wrong.append(f"{phrase!r} -> {heard!r}")
     assert wrong == []
