@@ -7,11 +7,15 @@ from dataclasses import replace
 from typing import TypeVar
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 try:
     from assistant.advice import advise
 except ImportError:  # interim, until assistant/advice.py is committed
     from tests.fake_advice import fake_advise as advise  # type: ignore[assignment]
+from assistant.controls import CONTROL_VOCABULARY
 from assistant.dialogue import (
     CLARIFYING_QUESTION,
     CONSULT_BOTH,
@@ -33,6 +37,7 @@ from assistant.dialogue import (
     WAITING_QUIETLY,
     AdviceLike,
     Dialogue,
+    Event,
     Exit,
     Failure,
     Heard,
@@ -633,3 +638,36 @@ def test_failures_with_speech_in_between_do_not_add_up() -> None:
 
 def test_failure_without_a_message_still_apologises() -> None:
     assert said(started().handle(Failure(""))) == ["Sorry, something went wrong."]
+
+
+# --- any sequence of events ------------------------------------------------------------------
+
+_phrases = st.sampled_from(
+    [KNEE, STRESS, CHEST, UNSURE, ANKLE, "", "[unk]", *CONTROL_VOCABULARY, "sounds off"]
+)
+_events = st.lists(
+    st.one_of(
+        st.builds(Heard, _phrases),
+        st.builds(Heard, st.text(max_size=40)),
+        st.just(NoSpeech()),
+        st.builds(Failure, st.sampled_from(["", "The microphone is gone."])),
+    ),
+    max_size=25,
+)
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(events=_events)
+def test_any_event_sequence_gives_well_formed_outputs(events: list[Event]) -> None:
+    dialogue = Dialogue(Settings(), advise)
+    for event in [Start(), *events]:
+        ended_before = dialogue.state is State.ENDED
+        outputs = dialogue.handle(event)
+        if ended_before:
+            assert outputs == []
+            continue
+        endings = of_type(outputs, Listen) + of_type(outputs, Exit)
+        assert len(endings) == 1 and outputs[-1] == endings[0]
+        assert (dialogue.state is State.ENDED) == isinstance(outputs[-1], Exit)
+        assert all(RATE_MIN <= o.rate <= RATE_MAX for o in of_type(outputs, SetRate))
+        assert all(s.text.strip() for s in of_type(outputs, Say))
