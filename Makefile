@@ -1,0 +1,35 @@
+# Two commands do everything: `make run` and `make test`. Both set up first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.setup-stamp
+
+.PHONY: setup run test lint bench clean
+
+setup: $(STAMP)
+	@$(PY) -m assistant model path >/dev/null 2>&1 || $(PY) -m assistant model install
+
+# Re-run only when the dependencies change, so a second `make` takes seconds.
+$(STAMP): pyproject.toml scripts/install-system-packages.sh
+	@bash scripts/install-system-packages.sh
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+run: setup
+	@$(PY) -m assistant listen
+
+lint: setup
+	$(VENV)/bin/ruff check assistant intents tests
+	$(VENV)/bin/mypy
+
+test: lint
+	$(VENV)/bin/pytest
+
+bench: setup
+	@$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) -m assistant bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
