@@ -1,0 +1,186 @@
+"""Speech to text with Vosk: whole files, and a streaming recogniser for the listening loop."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.model import load_vosk_model, resolve_model_dir
+from assistant.wavio import TARGET_RATE, read_16k_mono
+
+SAMPLE_RATE = TARGET_RATE
+BYTES_PER_SECOND = SAMPLE_RATE * 2
+UNKNOWN_WORD = "[unk]"
+# However long the silence setting, an utterance this long is closed so the loop never stalls.
+MAX_UTTERANCE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word with its timing."""
+
+    word: str
+    """The word as Vosk wrote it (lower case)."""
+    start: float
+    """Start time in seconds from the beginning of the audio."""
+    end: float
+    """End time in seconds."""
+    conf: float
+    """Vosk's confidence, 0 to 1."""
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """The text of a whole recording."""
+
+    text: str
+    """All words, space separated, lower case."""
+    words: tuple[Word, ...] = ()
+    """Each word with its timing and confidence."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data for `transcribe --json`."""
+        return {
+            "text": self.text,
+            "words": [
+                {"word": w.word, "start": w.start, "end": w.end, "conf": round(w.conf, 3)}
+                for w in self.words
+            ],
+        }
+
+
+# An utterance heard live has the same shape as a transcript of a file.
+Utterance = Transcript
+
+
+def _parse_result(raw: str) -> Transcript:
+    result = json.loads(raw)
+    words = tuple(
+        Word(item["word"], item["start"], item["end"], item.get("conf", 1.0))
+        for item in result.get("result", [])
+        if item["word"] != UNKNOWN_WORD
+    )
+    text = " ".join(w for w in result.get("text", "").split() if w != UNKNOWN_WORD)
+    return Transcript(text, words)
+
+
+def _join(parts: Iterable[Transcript]) -> Transcript:
+    parts = [part for part in parts if part.text]
+    return Transcript(
+        " ".join(part.text for part in parts), tuple(w for part in parts for w in part.words)
+    )
+
+
+class Transcriber:
+    """A loaded Vosk model; load once, then transcribe any number of recordings."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    @classmethod
+    def load(cls, model_dir: Path | None = None) -> Transcriber:
+        """Find and load the model (see `assistant.model.resolve_model_dir` for the order)."""
+        return cls(load_vosk_model(resolve_model_dir(model_dir)))
+
+    def _recognizer(self, grammar: Sequence[str] | None = None) -> Any:
+        import vosk
+
+        if grammar is None:
+            recognizer = vosk.KaldiRecognizer(self.model, SAMPLE_RATE)
+        else:
+            phrases = [*grammar, UNKNOWN_WORD]
+            recognizer = vosk.KaldiRecognizer(self.model, SAMPLE_RATE, json.dumps(phrases))
+        recognizer.SetWords(True)
+        return recognizer
+
+    def transcribe_chunks(self, chunks: Iterable[bytes]) -> Transcript:
+        """Transcribe 16 kHz mono 16-bit PCM given in chunks."""
+        recognizer = self._recognizer()
+        parts = []
+        for chunk in chunks:
+            if recognizer.AcceptWaveform(chunk):
+                parts.append(_parse_result(recognizer.Result()))
+        parts.append(_parse_result(recognizer.FinalResult()))
+        return _join(parts)
+
+    def transcribe_pcm(self, pcm: bytes) -> Transcript:
+        """Transcribe 16 kHz mono 16-bit PCM held in memory."""
+        step = BYTES_PER_SECOND // 2
+        return self.transcribe_chunks(pcm[i : i + step] for i in range(0, len(pcm), step))
+
+    def transcribe_file(self, path: Path) -> Transcript:
+        """Transcribe a WAV file of any usual format; UserError for files that are not usable."""
+        return self.transcribe_chunks(read_16k_mono(path))
+
+    def stream(
+        self, grammar: Sequence[str] | None = None, end_silence: float = 0.8
+    ) -> StreamRecognizer:
+        """A live recogniser; with a grammar it only hears those words and phrases."""
+        return StreamRecognizer(self._recognizer(grammar), end_silence)
+
+
+@dataclass
+class StreamRecognizer:
+    """Streaming recognition whose utterances end after `end_silence` seconds without new words.
+
+    Vosk's own endpointing closes segments after about half a second; segments are gathered
+    until the person has been quiet for the configured time, so slow speakers are not cut off.
+    """
+
+    recognizer: Any
+    """The Vosk KaldiRecognizer being fed."""
+    end_silence: float = 0.8
+    """Seconds without a new word that end an utterance."""
+    audio_seconds: float = 0.0
+    """Audio fed since the last utterance ended."""
+    last_change: float = 0.0
+    """When (in `audio_seconds`) the words heard last changed."""
+    last_partial: str = ""
+    """The current partial text of the open segment."""
+    segments: list[Transcript] = field(default_factory=list)
+    """Closed segments of the utterance in progress."""
+
+    def accept(self, frame: bytes) -> Utterance | None:
+        """Feed 16 kHz mono 16-bit audio; returns the utterance once it has ended."""
+        self.audio_seconds += len(frame) / BYTES_PER_SECOND
+        if self.recognizer.AcceptWaveform(frame):
+            segment = _parse_result(self.recognizer.Result())
+            self.last_partial = ""
+            if segment.text:
+                self.segments.append(segment)
+                self.last_change = self.audio_seconds
+        else:
+            partial = json.loads(self.recognizer.PartialResult()).get("partial", "")
+            partial = " ".join(w for w in partial.split() if w != UNKNOWN_WORD)
+            if partial != self.last_partial:
+                self.last_partial = partial
+                self.last_change = self.audio_seconds
+        heard_something = bool(self.segments or self.last_partial)
+        quiet_for = self.audio_seconds - self.last_change
+        if heard_something and (
+            quiet_for >= self.end_silence or self.audio_seconds >= MAX_UTTERANCE_SECONDS
+        ):
+            return self.flush()
+        return None
+
+    def partial(self) -> str:
+        """What has been heard so far in the utterance in progress."""
+        return " ".join([*(s.text for s in self.segments), self.last_partial]).strip()
+
+    def flush(self) -> Utterance | None:
+        """Close the utterance in progress (at end of speech or of the stream)."""
+        parts = [*self.segments, _parse_result(self.recognizer.FinalResult())]
+        self.reset()
+        utterance = _join(parts)
+        return utterance if utterance.text else None
+
+    def reset(self) -> None:
+        """Forget everything heard, e.g. after the assistant has spoken."""
+        self.recognizer.Reset()
+        self.segments = []
+        self.last_partial = ""
+        self.audio_seconds = 0.0
+        self.last_change = 0.0
