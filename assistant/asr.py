@@ -40,6 +40,8 @@ class Transcript:
     """All words, space separated, lower case."""
     words: tuple[Word, ...] = ()
     """Each word with its timing and confidence."""
+    unknown: int = 0
+    """Stretches of speech a grammar recogniser heard as none of its phrases ("[unk]")."""
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for `transcribe --json`."""
@@ -63,14 +65,17 @@ def _parse_result(raw: str) -> Transcript:
         for item in result.get("result", [])
         if item["word"] != UNKNOWN_WORD
     )
-    text = " ".join(w for w in result.get("text", "").split() if w != UNKNOWN_WORD)
-    return Transcript(text, words)
+    heard = result.get("text", "").split()
+    text = " ".join(w for w in heard if w != UNKNOWN_WORD)
+    return Transcript(text, words, heard.count(UNKNOWN_WORD))
 
 
 def _join(parts: Iterable[Transcript]) -> Transcript:
-    parts = [part for part in parts if part.text]
+    parts = list(parts)
     return Transcript(
-        " ".join(part.text for part in parts), tuple(w for part in parts for w in part.words)
+        " ".join(part.text for part in parts if part.text),
+        tuple(w for part in parts for w in part.words),
+        sum(part.unknown for part in parts),
     )
 
 
@@ -149,7 +154,7 @@ class StreamRecognizer:
         if self.recognizer.AcceptWaveform(frame):
             segment = _parse_result(self.recognizer.Result())
             self.last_partial = ""
-            if segment.text:
+            if segment.text or segment.unknown:
                 self.segments.append(segment)
                 self.last_change = self.audio_seconds
         else:
@@ -175,7 +180,7 @@ class StreamRecognizer:
         parts = [*self.segments, _parse_result(self.recognizer.FinalResult())]
         self.reset()
         utterance = _join(parts)
-        return utterance if utterance.text else None
+        return utterance if utterance.text or utterance.unknown else None
 
     def reset(self) -> None:
         """Forget everything heard, e.g. after the assistant has spoken."""
