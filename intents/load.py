@@ -1,0 +1,224 @@
+"""Read the lexicon from TOML: the only file I/O of the intents package.
+
+The file is meant to be edited by a clinician, so every mistake is reported as one line
+naming the file, the entry and the fix (:class:`LexiconError`, a ``UserError``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, cast
+
+from assistant.errors import UserError
+from intents.index import compile_lexicon
+from intents.models import (
+    KINDS,
+    SIGNALS,
+    URGENCIES,
+    Concern,
+    Contraindication,
+    Lexicon,
+    Negation,
+    RedFlag,
+    Rule,
+    Symptom,
+    Term,
+)
+from intents.templates import TemplateError
+from intents.tokenize import stems
+
+DEFAULT_LEXICON = Path(__file__).with_name("lexicon.toml")
+"""The lexicon shipped with the package."""
+
+_default: Lexicon | None = None
+
+_TERM_KEYS = {"name", "label", "phrases", "when"}
+_EXTRA_KEYS: dict[str, set[str]] = {
+    "concern": {"signal", "part_of_condition"},
+    "red_flag": {"urgency"},
+    "contraindication": set(),
+    "symptom": set(),
+}
+
+
+class LexiconError(UserError):
+    """The lexicon file is missing or has a mistake; the message says where and how to fix it."""
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """Load and compile a lexicon. Without ``path``, the packaged one, read once and cached."""
+    global _default
+    if path is None:
+        if _default is None:
+            _default = _load(DEFAULT_LEXICON)
+        return _default
+    return _load(Path(path))
+
+
+def _load(path: Path) -> Lexicon:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LexiconError(
+            f"lexicon not found: {path}; give the path of a lexicon TOML file"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(f"cannot read lexicon {path}: {exc}; check the file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(f"{path.name} is not valid TOML ({exc}); fix that line") from None
+    return parse_lexicon(data, source=str(path))
+
+
+def parse_lexicon(data: Mapping[str, Any], source: str = "lexicon") -> Lexicon:
+    """Build and compile a :class:`Lexicon` from parsed TOML data (tests use inline TOML)."""
+    where = Path(source).name
+    known = {"version", "matching", "negation", "lists", "ignore", *KINDS}
+    for key in data:
+        if key not in known:
+            raise LexiconError(f"{where}: unknown section [{key}]; expected one of {sorted(known)}")
+    matching = _table(data, "matching", where)
+    negation = _table(data, "negation", where)
+    lists = {
+        str(name): tuple(_strings(values, f"list {name}", where))
+        for name, values in _table(data, "lists", where).items()
+    }
+    families: dict[str, list[Term]] = {kind: [] for kind in KINDS}
+    seen: set[str] = set()
+    for kind in KINDS:
+        entries = data.get(kind, [])
+        if not isinstance(entries, list):
+            raise LexiconError(f"{where}: write each {kind} as a [[{kind}]] table")
+        for entry in entries:
+            term = _term(kind, entry, where)
+            if term.name in seen:
+                raise LexiconError(f"{where}: the name {term.name!r} is used twice; rename one")
+            seen.add(term.name)
+            families[kind].append(term)
+    for term in (t for family in families.values() for t in family):
+        for rule in term.rules:
+            for name in (*(n for part in rule.all_of for n in part), *rule.unless):
+                if name not in seen:
+                    raise LexiconError(
+                        f"{where}: {term.kind} {term.name!r} refers to unknown term {name!r}; "
+                        "fix the name or add that term"
+                    )
+    lexicon = Lexicon(
+        concerns=tuple(cast(Concern, t) for t in families["concern"]),
+        red_flags=tuple(cast(RedFlag, t) for t in families["red_flag"]),
+        contraindications=tuple(cast(Contraindication, t) for t in families["contraindication"]),
+        symptoms=tuple(cast(Symptom, t) for t in families["symptom"]),
+        negation=Negation(
+            before=tuple(_strings(negation.get("before", []), "negation.before", where)),
+            after=tuple(_strings(negation.get("after", []), "negation.after", where)),
+            pseudo=tuple(_strings(negation.get("pseudo", []), "negation.pseudo", where)),
+            scope_ends=_stem_set(negation.get("scope_ends", []), "negation.scope_ends", where),
+            window=_int(negation, "window", 5, where),
+            red_flag_window=_int(negation, "red_flag_window", 3, where),
+            after_window=_int(negation, "after_window", 3, where),
+        ),
+        lists=lists,
+        ignore=tuple(_strings(_table(data, "ignore", where).get("phrases", []), "ignore", where)),
+        fillers=_stem_set(matching.get("fillers", []), "matching.fillers", where),
+        hesitations=_stem_set(matching.get("hesitations", []), "matching.hesitations", where),
+        gap_max=_int(matching, "gap_max", 3, where),
+        gap_stops=_stem_set(matching.get("gap_stops", []), "matching.gap_stops", where),
+        source=source,
+    )
+    try:
+        compiled = compile_lexicon(lexicon)
+    except TemplateError as exc:
+        raise LexiconError(f"{where}: {exc}") from None
+    object.__setattr__(lexicon, "compiled", compiled)  # frozen: the index is set once, here
+    return lexicon
+
+
+def _term(kind: str, entry: object, where: str) -> Term:
+    if not isinstance(entry, dict):
+        raise LexiconError(f"{where}: each [[{kind}]] must be a table")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise LexiconError(f'{where}: a [[{kind}]] has no name; add name = "..."')
+    what = f"{kind} {name!r}"
+    unknown = set(entry) - _TERM_KEYS - _EXTRA_KEYS[kind]
+    if unknown:
+        raise LexiconError(
+            f"{where}: {what} has unknown key(s) {sorted(unknown)}; remove or rename them"
+        )
+    phrases = tuple(_strings(entry.get("phrases", []), f"{what} phrases", where))
+    rules = tuple(
+        _rule(r, what, where) for r in _list(entry.get("when", []), f"{what} when", where)
+    )
+    if not phrases and not rules:
+        raise LexiconError(f"{where}: {what} has neither phrases nor a when rule; add one")
+    label = entry.get("label", "")
+    if not isinstance(label, str):
+        raise LexiconError(f"{where}: {what} label must be text")
+    common: dict[str, Any] = {"name": name, "phrases": phrases, "rules": rules, "label": label}
+    if kind == "concern":
+        signal = entry.get("signal", "neutral")
+        if signal not in SIGNALS:
+            raise LexiconError(f"{where}: {what} signal must be one of {list(SIGNALS)}")
+        part = entry.get("part_of_condition", False)
+        if not isinstance(part, bool):
+            raise LexiconError(f"{where}: {what} part_of_condition must be true or false")
+        return Concern(kind="concern", signal=signal, part_of_condition=part, **common)
+    if kind == "red_flag":
+        urgency = entry.get("urgency")
+        if urgency not in URGENCIES:
+            raise LexiconError(f"{where}: {what} urgency must be one of {list(URGENCIES)}")
+        return RedFlag(kind="red_flag", urgency=urgency, **common)
+    if kind == "contraindication":
+        return Contraindication(kind="contraindication", **common)
+    return Symptom(kind="symptom", **common)
+
+
+def _rule(raw: object, what: str, where: str) -> Rule:
+    if not isinstance(raw, dict):
+        raise LexiconError(f'{where}: {what}: each when entry is a table like {{all = ["a", "b"]}}')
+    unknown = set(raw) - {"all", "unless", "urgency"}
+    if unknown:
+        raise LexiconError(f"{where}: {what}: unknown key(s) {sorted(unknown)} in a when rule")
+    parts = _strings(raw.get("all", []), f"{what} when.all", where)
+    if not parts:
+        raise LexiconError(f"{where}: {what}: a when rule needs all = [...] with at least one name")
+    urgency = raw.get("urgency")
+    if urgency is not None and urgency not in URGENCIES:
+        raise LexiconError(f"{where}: {what}: rule urgency must be one of {list(URGENCIES)}")
+    return Rule(
+        all_of=tuple(tuple(n.strip() for n in part.split("|")) for part in parts),
+        unless=tuple(_strings(raw.get("unless", []), f"{what} when.unless", where)),
+        urgency=urgency,
+    )
+
+
+def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise LexiconError(f"{where}: [{key}] must be a table")
+    return value
+
+
+def _list(value: object, what: str, where: str) -> list[object]:
+    if not isinstance(value, list):
+        raise LexiconError(f"{where}: {what} must be a list [...]")
+    return value
+
+
+def _strings(value: object, what: str, where: str) -> list[str]:
+    items = _list(value, what, where)
+    if not all(isinstance(v, str) for v in items):
+        raise LexiconError(f"{where}: {what} must be a list of quoted texts")
+    return cast(list[str], items)
+
+
+def _stem_set(value: object, what: str, where: str) -> frozenset[str]:
+    return frozenset(s for text in _strings(value, what, where) for s in stems(text))
+
+
+def _int(table: Mapping[str, Any], key: str, default: int, where: str) -> int:
+    value = table.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 20:
+        raise LexiconError(f"{where}: {key} must be a whole number from 0 to 20")
+    return value

@@ -1,0 +1,301 @@
+"""Text to matches: which concerns, red flags and contraindications a person mentioned.
+
+Pure functions, no I/O. The steps, in order:
+
+1. tokenise (:mod:`intents.tokenize`) and drop hesitations ("um", "uh");
+2. in each family, scan left to right for the longest phrase at each position, so
+   multi-word phrases win over the single words inside them;
+3. negation: a negation phrase ("no", "don't have", "never had") negates the matches that
+   start within a few words after it, until a scope-ending word ("but", "just", "only",
+   "and", "i" ...); "no X or Y" negates both. A few phrases negate what came just before
+   ("... went away"), never a red flag. Negation words inside a matched phrase ("can't
+   sleep", "no energy") are part of that phrase, not negation;
+4. rules: terms heard through combinations ("headache" + "fever" + "stiff neck").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from intents.index import CompiledLexicon
+from intents.models import Concern, Kind, Lexicon, Match, RedFlag, Term, Urgency
+from intents.tokenize import Token, stem, tokenize
+
+
+def _stems(words: set[str]) -> frozenset[str]:
+    return frozenset(stem(w) for w in words)
+
+
+_KIND_ORDER: dict[Kind, int] = {"red_flag": 0, "concern": 1, "contraindication": 2, "symptom": 3}
+_URGENCY_RANK: dict[Urgency | None, int] = {None: 0, "urgent": 1, "emergency": 2}
+
+# Words that can join a body part to what was heard: "surgery on my knee", "sprained my ankle".
+_PREPOSITIONS = _stems(
+    {"on", "in", "to", "of", "around", "at", "down", "across", "behind", "under"}
+)
+_POSSESSIVES = _stems({"my", "his", "her", "the", "their", "your", "our", "both", "a", "an"})
+_SIDES = _stems({"left", "right"})
+# A quote of what was said starts at the speaker ("i", "my") ...
+_SUBJECTS = _stems(
+    {
+        "i",
+        "im",
+        "ive",
+        "id",
+        "my",
+        "he",
+        "she",
+        "hes",
+        "shes",
+        "his",
+        "her",
+        "they",
+        "theyre",
+        "we",
+        "our",
+    }
+)
+# ... or, failing that, at an article just before the words.
+_DETERMINERS = _stems({"a", "an", "some", "the", "this", "these"})
+# A quote never reaches back past these.
+_CLAUSE_BREAKS = _stems({"and", "but", "so", "because", "or", "then", "also", "though", "although"})
+_LEAD_IN_REACH = 4
+_MAX_RULE_PASSES = 4
+
+
+@dataclass
+class _Hit:
+    """A phrase found, in positions of the kept (hesitation-free) tokens."""
+
+    term: Term
+    start: int
+    end: int
+    negated: bool = False
+
+
+def recognize(text: str, lexicon: Lexicon) -> list[Match]:
+    """Everything ``lexicon`` recognises in ``text``, negated ones included (``negated=True``).
+
+    Matches are ordered by where they were said. Never raises for any string.
+    """
+    compiled = lexicon.compiled
+    if compiled is None:  # a Lexicon built by hand and never compiled
+        raise ValueError("the lexicon is not compiled; load it with intents.load_lexicon")
+    tokens = [t for t in tokenize(text) if t.stem not in lexicon.hesitations]
+    keys = [t.stem for t in tokens]
+    hits = _find_phrases(keys, lexicon, compiled)
+    _apply_negation(keys, hits, lexicon, compiled)
+    matches = [_to_match(h, tokens, keys, compiled) for h in hits]
+    matches.extend(_apply_rules(matches, lexicon))
+    matches.sort(key=lambda m: (m.start, m.end, _KIND_ORDER[m.kind], m.name))
+    return matches
+
+
+def _find_phrases(keys: Sequence[str], lexicon: Lexicon, compiled: CompiledLexicon) -> list[_Hit]:
+    hits: list[_Hit] = []
+    n = len(keys)
+    for trie in compiled.families.values():
+        i = 0
+        while i < n:
+            found = trie.longest(keys, i, lexicon.fillers, lexicon.gap_max, lexicon.gap_stops)
+            if found is None:
+                i += 1
+                continue
+            end, names = found
+            hits.extend(_Hit(compiled.terms[name], i, end) for name in names)
+            i = end
+    return hits
+
+
+def _apply_negation(
+    keys: Sequence[str], hits: list[_Hit], lexicon: Lexicon, compiled: CompiledLexicon
+) -> None:
+    n = len(keys)
+    if not hits or n == 0:
+        return
+    covered = [False] * n
+    starts: dict[int, list[_Hit]] = {}
+    for h in hits:
+        starts.setdefault(h.start, []).append(h)
+        for p in range(h.start, h.end):
+            covered[p] = True
+    i = 0
+    while i < n:
+        found = compiled.negation.longest(keys, i, frozenset(), 0, frozenset())
+        if found is None:
+            i += 1
+            continue
+        end, payload = found
+        # Inside a phrase ("can't sleep", "no energy") negation words belong to that phrase.
+        if not any(covered[i:end]):
+            if "before" in payload:
+                _negate_forward(keys, end, starts, lexicon)
+            elif "after" in payload:
+                _negate_backward(keys, i, hits, lexicon)
+        i = end
+
+
+def _negate_forward(
+    keys: Sequence[str], j: int, starts: dict[int, list[_Hit]], lexicon: Lexicon
+) -> None:
+    neg = lexicon.negation
+    widest = max(neg.window, neg.red_flag_window)
+    count = 0  # words since the negation (or the last negated match)
+    n = len(keys)
+    while j < n:
+        here = starts.get(j, [])
+        reached = [
+            h
+            for h in here
+            if count <= (neg.red_flag_window if h.term.kind == "red_flag" else neg.window)
+        ]
+        if reached:
+            stop = max(h.end for h in reached)
+            for p in range(j, stop):  # and whatever is said inside them ("chest pain" holds "pain")
+                reached.extend(h for h in starts.get(p, []) if p > j and h.end <= stop)
+            for h in reached:
+                h.negated = True
+            j = stop
+            count = 0  # "no fever, rash or stiff neck": the reach starts again after each
+            continue
+        if keys[j] in neg.scope_ends:
+            return
+        if keys[j] not in lexicon.fillers:
+            count += 1
+            if count > widest:
+                return
+        j += 1
+
+
+def _negate_backward(keys: Sequence[str], at: int, hits: list[_Hit], lexicon: Lexicon) -> None:
+    neg = lexicon.negation
+    for h in hits:
+        if h.term.kind == "red_flag" or h.end > at:
+            continue  # "the chest pain went away" still needs a doctor
+        between = [k for k in keys[h.end : at] if k not in lexicon.fillers]
+        if len(between) <= neg.after_window and not any(k in neg.scope_ends for k in between):
+            h.negated = True
+
+
+def _to_match(
+    hit: _Hit, tokens: Sequence[Token], keys: Sequence[str], compiled: CompiledLexicon
+) -> Match:
+    start, end = _attach_body_part(hit.start, hit.end, keys, compiled)
+    lead = _lead_in(start, keys)
+    term = hit.term
+    return Match(
+        name=term.name,
+        kind=term.kind,
+        words=_text(tokens, start, end),
+        start=tokens[start].index,
+        end=tokens[end - 1].index + 1,
+        urgency=term.urgency if isinstance(term, RedFlag) else None,
+        negated=hit.negated,
+        signal=term.signal if isinstance(term, Concern) else None,
+        part_of_condition=term.part_of_condition if isinstance(term, Concern) else False,
+        label=term.label,
+        said=_text(tokens, lead, end),
+    )
+
+
+def _text(tokens: Sequence[Token], start: int, end: int) -> str:
+    return " ".join(t.text for t in tokens[start:end])
+
+
+def _attach_body_part(
+    start: int, end: int, keys: Sequence[str], compiled: CompiledLexicon
+) -> tuple[int, int]:
+    """Widen a match over a body part said right before or after it ("knee surgery")."""
+    parts = compiled.body_parts
+    for back in (1, 2):
+        if start - back < 0:
+            break
+        found = parts.longest(keys, start - back, frozenset(), 0, frozenset())
+        if found is not None and found[0] == start:
+            start -= back
+            if start > 0 and keys[start - 1] in _SIDES:
+                start -= 1
+            break
+    j = end
+    if j < len(keys) and keys[j] in _PREPOSITIONS:
+        j += 1
+    if j < len(keys) and keys[j] in _POSSESSIVES:
+        j += 1
+    if j < len(keys) and keys[j] in _SIDES:
+        j += 1
+    found = parts.longest(keys, j, frozenset(), 0, frozenset()) if j < len(keys) else None
+    if found is not None:
+        end = found[0]
+    return start, end
+
+
+def _lead_in(start: int, keys: Sequence[str]) -> int:
+    """Where a quote of the match should start: at its speaker ("i", "my") if near."""
+    for back in range(1, _LEAD_IN_REACH + 1):
+        p = start - back
+        if p < 0 or keys[p] in _CLAUSE_BREAKS:
+            break
+        if keys[p] in _SUBJECTS:
+            return p
+    if start > 0 and keys[start - 1] in _DETERMINERS:
+        return start - 1
+    return start
+
+
+def _apply_rules(matches: Sequence[Match], lexicon: Lexicon) -> list[Match]:
+    """Terms heard through combinations of other, non-negated, terms."""
+    heard: dict[str, Match] = {}
+    for m in matches:
+        if not m.negated:
+            heard.setdefault(m.name, m)
+    derived: list[Match] = []
+    made: set[tuple[str, Urgency | None]] = set()
+    for _ in range(_MAX_RULE_PASSES):
+        added = False
+        for term in lexicon.terms():
+            for rule in term.rules:
+                if any(name in heard for name in rule.unless):
+                    continue
+                parts: list[Match] = []
+                for alternatives in rule.all_of:
+                    part = next((heard[a] for a in alternatives if a in heard), None)
+                    if part is None:
+                        break
+                    parts.append(part)
+                else:
+                    urgency = rule.urgency or (term.urgency if isinstance(term, RedFlag) else None)
+                    if (term.name, urgency) in made:
+                        continue
+                    made.add((term.name, urgency))
+                    match = _combine(term, parts, urgency)
+                    derived.append(match)
+                    heard.setdefault(term.name, match)
+                    added = True
+        if not added:
+            break
+    return derived
+
+
+def _combine(term: Term, parts: Sequence[Match], urgency: Urgency | None) -> Match:
+    unique = list({(p.start, p.end): p for p in sorted(parts, key=lambda p: p.start)}.values())
+    saids = [p.said for p in unique]
+    said = saids[0] if len(saids) == 1 else ", ".join(saids[:-1]) + " and " + saids[-1]
+    return Match(
+        name=term.name,
+        kind=term.kind,
+        words=" ".join(p.words for p in unique),
+        start=min(p.start for p in unique),
+        end=max(p.end for p in unique),
+        urgency=urgency,
+        signal=term.signal if isinstance(term, Concern) else None,
+        part_of_condition=term.part_of_condition if isinstance(term, Concern) else False,
+        label=term.label,
+        said=said,
+        parts=tuple(unique),
+    )
+
+
+def urgency_rank(urgency: Urgency | None) -> int:
+    """0 for none, 1 for urgent, 2 for emergency: to pick the most urgent."""
+    return _URGENCY_RANK[urgency]

@@ -1,0 +1,168 @@
+"""Text to tokens: the same normalisation for what people say and for the lexicon.
+
+Vosk writes lower case words without punctuation ("i've sprained my ankle"), people type
+anything. Both go through :func:`tokenize`, so a lexicon phrase and a heard phrase meet as
+the same sequence of *stems*: case, accents, apostrophes, plurals and regular inflections
+("sprained", "spraining", "sprains") are folded away here, not listed in the lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Letters and digits of any script, with inner apostrophes kept together ("don't", "parkinson's").
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# Apostrophe look-alikes people's keyboards produce.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+
+# Forms a suffix rule cannot reach. Mapped to a base form that is then stemmed like any word.
+IRREGULAR: dict[str, str] = {
+    "broke": "break",
+    "broken": "break",
+    "tore": "tear",
+    "torn": "tear",
+    "fell": "fall",
+    "fallen": "fall",
+    "slept": "sleep",
+    "felt": "feel",
+    "lost": "lose",
+    "swollen": "swell",
+    "feet": "foot",
+    "teeth": "tooth",
+    "calves": "calf",
+    "halves": "half",
+    "had": "have",
+    "has": "have",
+    "got": "get",
+    "gotten": "get",
+    "woke": "wake",
+    "woken": "wake",
+    "went": "go",
+    "gone": "go",
+    "ran": "run",
+    "threw": "throw",
+    "thrown": "throw",
+    "caught": "catch",
+    "struck": "strike",
+    "bled": "bleed",
+    "came": "come",
+    "sprang": "spring",
+    "sprung": "spring",
+    "knelt": "kneel",
+    "bent": "bend",
+    "cannot": "cant",
+    "burnt": "burn",
+    "children": "child",
+    "did": "do",
+    "done": "do",
+    "women": "woman",
+    "men": "man",
+    "lay": "lie",
+    "lain": "lie",
+}
+
+# Forms kept exactly, where the tense matters: "having a stroke" is not "had a stroke".
+KEEP: frozenset[str] = frozenset({"having"})
+
+_VOWELS = frozenset("aeiouy")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of an utterance."""
+
+    text: str
+    """The word as heard, folded to lower case (apostrophes kept, for quoting it back)."""
+    stem: str
+    """The matching key: no apostrophes, inflection removed."""
+    index: int
+    """Position of the word in the utterance, counting from 0."""
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, compatibility-normalised text with plain apostrophes.
+
+    The answer must not depend on letter case, so this folds harder than ``str.lower``:
+    ``"SS"`` and ``"ß"`` become the same, and so do dotted and dotless i.
+    """
+    for _ in range(2):  # twice: case folding can itself produce decomposable letters
+        text = unicodedata.normalize("NFKD", text).translate(_APOSTROPHES)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.casefold().replace("\u0131", "i")
+    return text
+
+
+def _undouble(word: str) -> str:
+    """'slipp' -> 'slip', 'knott' -> 'knot'; keeps 'pull', 'stress', 'buzz'."""
+    if (
+        len(word) >= 3
+        and word[-1] == word[-2]
+        and word[-1] not in "lsz"
+        and word[-1] not in _VOWELS
+    ):
+        return word[:-1]
+    return word
+
+
+def _has_vowel(word: str) -> bool:
+    return any(ch in _VOWELS for ch in word)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Fold plural, verb and a few derivational endings so related forms meet.
+
+    It need not give dictionary words, only the same key on both sides: "aches", "ached",
+    "aching" and "ache" all give "ach". ``word`` is a folded token without apostrophes.
+    """
+    if word in KEEP:
+        return word
+    w = IRREGULAR.get(word, word)
+    if len(w) <= 3:
+        return w
+    # Plurals and third person.
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is", "ys")):
+        w = w[:-1]
+    # Derivational endings that keep the meaning we match on.
+    for suffix, repl in (("iness", "y"), ("ness", ""), ("ily", "y"), ("ful", ""), ("ish", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            w = w[: -len(suffix)] + repl
+            break
+    else:
+        if w.endswith("ly") and len(w) > 5:
+            w = w[:-2]
+    # Verb endings.
+    if w.endswith("ing") and len(w) > 5 and _has_vowel(w[:-3]):
+        w = _undouble(w[:-3])
+    elif w.endswith("ied") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("ed") and len(w) > 4 and not w.endswith("eed") and _has_vowel(w[:-2]):
+        w = _undouble(w[:-2])
+    # A silent final e, so "ache" and "aching" meet.
+    if w.endswith("e") and len(w) > 3 and not w.endswith("ee"):
+        w = w[:-1]
+    return w
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text`` (apostrophes kept), in order."""
+    return _WORD.findall(fold(text))
+
+
+def tokenize(text: str) -> tuple[Token, ...]:
+    """Split ``text`` into tokens. Never raises; any string gives a (maybe empty) tuple."""
+    return tuple(
+        Token(text=w, stem=stem(w.replace("'", "")), index=i) for i, w in enumerate(words(text))
+    )
+
+
+def stems(text: str) -> tuple[str, ...]:
+    """Just the stems of ``text``: how lexicon phrases are keyed."""
+    return tuple(stem(w.replace("'", "")) for w in words(text))
