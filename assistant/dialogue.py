@@ -6,22 +6,27 @@ play that tone, change the speech rate, save the settings, listen again, stop.
 
 Flow: greet -> the person describes the problem -> a recommendation, or one clarifying question
 whose answer is decided together with the first description -> offer "tell me more", "repeat" or
-"start over". Controls (repeat, slower, stop, goodbye ...) work in every state; a sentence that
-describes a problem always goes to the advice, and a red flag is said at once whatever the state.
+"start over". If the answer still leaves it unclear, the dialogue says so once and suggests
+asking both kinds of therapist rather than asking again. Controls (repeat, slower, stop,
+goodbye ...) work in every state; a sentence that describes a problem always goes to the advice,
+and a red flag is said at once whatever the state.
 
 No-speech timeouts: each `NoSpeech` gives a gentle, state-specific reminder; after
 `max_timeouts` in a row the dialogue says it will wait quietly and listens without a time limit
 until the person speaks (it never ends the conversation on its own because someone is slow).
+Failures (microphone, recogniser) get a short apology and the conversation goes on; only
+`max_failures` in a row, with nothing heard in between, end it.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Literal, Protocol
+from typing import Literal
 
+from assistant.advice import Advice, combine
+from assistant.advice import advise as real_advise
 from assistant.controls import Control, control_prefix, match_control, normalize
 from assistant.settings import (
     RATE_MAX,
@@ -33,39 +38,8 @@ from assistant.settings import (
     Settings,
 )
 
-# --- what the dialogue needs from the advice (assistant/advice.py) ----------------------------
-
-
-class DecisionLike(Protocol):
-    """The parts of assistant.decision.Decision the dialogue reads."""
-
-    @property
-    def recommendation(self) -> str: ...
-    @property
-    def concerns(self) -> tuple[str, ...]: ...
-    @property
-    def red_flags(self) -> tuple[str, ...]: ...
-
-
-class ReplyLike(Protocol):
-    """The parts of assistant.replies.Reply the dialogue reads."""
-
-    @property
-    def reply(self) -> str: ...
-    @property
-    def more(self) -> str: ...
-
-
-class AdviceLike(Protocol):
-    """The parts of assistant.advice.Advice the dialogue reads."""
-
-    @property
-    def decision(self) -> DecisionLike: ...
-    @property
-    def reply(self) -> ReplyLike: ...
-
-
-AdviseFn = Callable[[str], AdviceLike]
+AdviseFn = Callable[[str], Advice]
+"""Text to advice; assistant.advice.advise unless a caller holds another lexicon."""
 
 
 # --- events in -------------------------------------------------------------------------------
@@ -195,15 +169,13 @@ GREETING = (
     "Hello, tell me in a few words what is bothering you, "
     "and I will suggest physiotherapy or massage therapy."
 )
-CLARIFYING_QUESTION = (
-    "Can you tell me a bit more: did you hurt yourself, are you getting over an operation, "
-    "or is it more about stress and tense muscles?"
-)
 CLARIFY_GO_AHEAD = "Go ahead, tell me a little about it."
+STILL_UNCLEAR = "I still can't tell which would suit you better."
 CONSULT_BOTH = (
     "Talking with both a physiotherapist and a massage therapist can help you decide "
     "which suits you."
 )
+OFFER_AFTER_UNCLEAR = "Say tell me more to hear what each one is for, or describe it another way."
 OFFER = "Would you like to hear more? You can also say repeat, or start over."
 OFFER_AFTER_MORE = "You can say repeat, start over, or goodbye."
 NOT_CAUGHT = "Sorry, I did not catch that. Please say it again."
@@ -236,8 +208,7 @@ HELP_AFTER_ADVICE = (
 )
 REMIND_OPEN = "I'm still here. Tell me what is bothering you, or say help."
 REMIND_CLARIFYING = (
-    "Take your time. Did you hurt yourself, are you getting over an operation, "
-    "or is it more about stress and tension?"
+    "Take your time. Tell me a little more, or say repeat to hear the question again."
 )
 REMIND_AFTER_ADVICE = "I'm still here. Say tell me more, repeat, start over, or goodbye."
 WAITING_QUIETLY = "I will wait quietly. Just speak when you are ready, or say goodbye."
@@ -250,22 +221,9 @@ GIVING_UP = "I can't carry on because of this problem, so I will stop here. Good
 # --- the conversation ------------------------------------------------------------------------
 
 
-def _real_advise() -> AdviseFn:
-    # Imported on first use so the dialogue can be built before the advice module loads.
-    module = importlib.import_module("assistant.advice")
-    advise: AdviseFn = module.advise
-    return advise
-
-
-def combine(previous: str, answer: str) -> str:
-    """The text decided on after a clarifying question: both answers, as two sentences."""
-    previous, answer = previous.strip().rstrip("."), answer.strip()
-    return f"{previous}. {answer}" if previous else answer
-
-
-def _describes_something(advice: AdviceLike) -> bool:
+def _describes_something(advice: Advice) -> bool:
     decision = advice.decision
-    return bool(decision.concerns or decision.red_flags)
+    return bool(decision.concerns or decision.red_flags or decision.contraindications)
 
 
 class Dialogue:
@@ -280,12 +238,13 @@ class Dialogue:
         max_failures: int = 3,
     ) -> None:
         self._settings = Settings() if settings is None else settings
-        self._advise = advise if advise is not None else _real_advise()
+        self._advise = advise if advise is not None else real_advise
         self._max_timeouts = max_timeouts
         self._max_failures = max_failures
         self._state = State.NOT_STARTED
         self._previous = ""  # the description waiting for its clarifying answer
-        self._last_advice: AdviceLike | None = None
+        self._question = ""  # the clarifying question asked about it
+        self._last_advice: Advice | None = None
         self._last_turn: tuple[Say, ...] = ()  # what "repeat" says again
         self._timeouts = 0  # NoSpeech events in a row
         self._failures = 0  # Failure events in a row
@@ -301,7 +260,7 @@ class Dialogue:
         return self._settings
 
     @property
-    def last_advice(self) -> AdviceLike | None:
+    def last_advice(self) -> Advice | None:
         """The advice behind the last recommendation, if any."""
         return self._last_advice
 
@@ -354,7 +313,7 @@ class Dialogue:
         if self._state is State.CLARIFYING:
             return self._answer_clarification(text)
         if own.decision.recommendation == "unclear":
-            return self._ask_clarifying(text)
+            return self._ask_clarifying(own)
         return self._recommend(own)
 
     def _no_speech(self) -> list[Output]:
@@ -381,28 +340,30 @@ class Dialogue:
 
     # -- descriptions --
 
-    def _ask_clarifying(self, text: str) -> list[Output]:
-        self._previous = text
+    def _ask_clarifying(self, advice: Advice) -> list[Output]:
+        # For "unclear" the advice's reply is the clarifying question, asking for what is missing.
+        self._previous = advice.text
+        self._question = advice.reply.reply
         self._state = State.CLARIFYING
-        return self._turn([Say(CLARIFYING_QUESTION, "prompt")])
+        return self._turn([Say(self._question, "prompt")])
 
     def _answer_clarification(self, answer: str) -> list[Output]:
         advice = self._advise(combine(self._previous, answer))
         if advice.decision.recommendation != "unclear":
             return self._recommend(advice)
-        # Still unclear after one question: say so once, with the advice to ask both kinds of
-        # therapist, instead of asking again and again.
-        reply = advice.reply.reply
-        if CONSULT_BOTH not in reply:
-            reply = f"{reply} {CONSULT_BOTH}"
-        return self._recommend(advice, reply_text=reply)
-
-    def _recommend(self, advice: AdviceLike, reply_text: str | None = None) -> list[Output]:
+        # Still unclear after one question: say so once and suggest asking both kinds of
+        # therapist (as the source article does), instead of asking again and again.
         self._last_advice = advice
         self._previous = ""
         self._state = State.RECOMMENDED
-        text = advice.reply.reply if reply_text is None else reply_text
-        return self._turn([Say(text, "reply"), Say(OFFER, "prompt")])
+        return self._turn([Say(f"{STILL_UNCLEAR} {CONSULT_BOTH}", "reply"),
+                           Say(OFFER_AFTER_UNCLEAR, "prompt")])  # fmt: skip
+
+    def _recommend(self, advice: Advice) -> list[Output]:
+        self._last_advice = advice
+        self._previous = ""
+        self._state = State.RECOMMENDED
+        return self._turn([Say(advice.reply.reply, "reply"), Say(OFFER, "prompt")])
 
     # -- controls --
 
@@ -483,7 +444,7 @@ class Dialogue:
 
     def _more(self) -> list[Output]:
         if self._last_advice is None:
-            question = CLARIFYING_QUESTION if self._state is State.CLARIFYING else YES_GO_AHEAD
+            question = self._question if self._state is State.CLARIFYING else YES_GO_AHEAD
             return self._said([Say(f"{NOTHING_YET} {question}", "prompt")])
         more = self._last_advice.reply.more
         return self._turn([Say(more, "more"), Say(OFFER_AFTER_MORE, "prompt")])
@@ -502,9 +463,19 @@ class Dialogue:
     def _said(self, says: Sequence[Say]) -> list[Output]:
         return [*says, *self._listen()]
 
+    def _expects_short_answer(self) -> bool:
+        # After a recommendation the offer asks for a short answer; after "still unclear" the
+        # person is invited to describe the problem another way, which needs open listening.
+        advice = self._last_advice
+        return (
+            self._state is State.RECOMMENDED
+            and advice is not None
+            and advice.decision.recommendation != "unclear"
+        )
+
     def _listen(self) -> list[Output]:
         out: list[Output] = [PlayEarcon("listening")] if self._settings.earcons else []
-        expect: Expect = "short" if self._state is State.RECOMMENDED else "open"
+        expect: Expect = "short" if self._expects_short_answer() else "open"
         timeout = self._settings.no_speech_timeout
         quiet = timeout <= 0 or self._timeouts >= self._max_timeouts
         return [*out, Listen(expect, None if quiet else timeout)]

@@ -11,13 +11,9 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-try:
-    from assistant.advice import advise
-except ImportError:  # interim, until assistant/advice.py is committed
-    from tests.fake_advice import fake_advise as advise  # type: ignore[assignment]
+from assistant.advice import Advice, advise, combine
 from assistant.controls import CONTROL_VOCABULARY
 from assistant.dialogue import (
-    CLARIFYING_QUESTION,
     CONSULT_BOTH,
     EARCONS_ALREADY_OFF,
     FASTEST,
@@ -30,12 +26,13 @@ from assistant.dialogue import (
     NOT_CAUGHT,
     NOTHING_YET,
     OFFER,
+    OFFER_AFTER_UNCLEAR,
     QUIETEST,
     REMIND_CLARIFYING,
     REMIND_OPEN,
     SLOWEST,
+    STILL_UNCLEAR,
     WAITING_QUIETLY,
-    AdviceLike,
     Dialogue,
     Event,
     Exit,
@@ -52,7 +49,6 @@ from assistant.dialogue import (
     Start,
     State,
     StopSpeaking,
-    combine,
 )
 from assistant.settings import RATE_MAX, RATE_MIN, Settings
 
@@ -74,6 +70,13 @@ def recommended(text: str = KNEE, settings: Settings | None = None) -> Dialogue:
     dialogue.handle(Heard(text))
     assert dialogue.state is State.RECOMMENDED
     return dialogue
+
+
+def question(text: str) -> str:
+    """The clarifying question the advice asks for an unclear description."""
+    advice = advise(text)
+    assert advice.decision.recommendation == "unclear"
+    return advice.reply.reply
 
 
 def said(outputs: list[Output]) -> list[str]:
@@ -103,7 +106,7 @@ class Recording:
     def __init__(self) -> None:
         self.asked: list[str] = []
 
-    def __call__(self, text: str) -> AdviceLike:
+    def __call__(self, text: str) -> Advice:
         self.asked.append(text)
         return advise(text)
 
@@ -159,7 +162,7 @@ def test_default_advise_is_the_real_one() -> None:
 def test_full_conversation() -> None:
     dialogue = Dialogue(Settings(), advise)
     assert said(dialogue.handle(Start())) == [GREETING]
-    assert said(dialogue.handle(Heard(UNSURE))) == [CLARIFYING_QUESTION]
+    assert said(dialogue.handle(Heard(UNSURE))) == [question(UNSURE)]
     answer = dialogue.handle(Heard(ANKLE))
     expected = advise(combine(UNSURE, ANKLE))
     assert expected.decision.recommendation == "physiotherapy"
@@ -189,7 +192,8 @@ def test_after_a_recommendation_a_short_answer_is_expected() -> None:
 def test_unclear_description_asks_one_clarifying_question() -> None:
     dialogue = started()
     outputs = dialogue.handle(Heard(UNSURE))
-    assert said(outputs) == [CLARIFYING_QUESTION]
+    assert said(outputs) == [question(UNSURE)]
+    assert said(outputs)[0].endswith("?")
     assert dialogue.state is State.CLARIFYING
     assert listen(outputs).expect == "open"
 
@@ -204,26 +208,56 @@ def test_clarifying_answer_is_decided_together_with_the_description() -> None:
     assert said(outputs)[0] == advise(combine(UNSURE, ANKLE)).reply.reply
 
 
-def test_combine_keeps_both_answers_as_sentences() -> None:
-    assert combine("my shoulder.", " after the operation ") == "my shoulder. after the operation"
-    assert combine("", ANKLE) == ANKLE
+def test_the_question_asks_about_what_was_said() -> None:
+    # "my back hurts" is pain without a cause: the question names it and asks for the cause.
+    outputs = started().handle(Heard("my back hurts"))
+    assert said(outputs) == [question("my back hurts")]
+    assert "your back" in said(outputs)[0]
+
+
+def test_pain_then_its_cause_gives_a_recommendation() -> None:
+    first, answer = "my back hurts", "it started after a fall at work"
+    dialogue = started()
+    dialogue.handle(Heard(first))
+    outputs = dialogue.handle(Heard(answer))
+    together = advise(combine(first, answer))
+    assert together.decision.recommendation != "unclear"
+    assert said(outputs)[0] == together.reply.reply
 
 
 def test_still_unclear_after_the_answer_says_so_once_and_suggests_both() -> None:
     dialogue = started()
     dialogue.handle(Heard(UNSURE))
     outputs = dialogue.handle(Heard("not sure really"))
-    assert CLARIFYING_QUESTION not in said(outputs)
-    assert said(outputs)[0].startswith(advise(combine(UNSURE, "not sure really")).reply.reply)
-    assert CONSULT_BOTH in said(outputs)[0]
+    assert advise(combine(UNSURE, "not sure really")).decision.recommendation == "unclear"
+    assert said(outputs) == [f"{STILL_UNCLEAR} {CONSULT_BOTH}", OFFER_AFTER_UNCLEAR]
     assert dialogue.state is State.RECOMMENDED
+
+
+def test_after_still_unclear_listening_stays_open_for_another_description() -> None:
+    dialogue = started()
+    dialogue.handle(Heard(UNSURE))
+    outputs = dialogue.handle(Heard("not sure really"))
+    assert listen(outputs).expect == "open"
+    again = dialogue.handle(Heard(ANKLE))
+    assert said(again)[0] == advise(ANKLE).reply.reply
+
+
+def test_tell_me_more_after_still_unclear_explains_both() -> None:
+    dialogue = started()
+    dialogue.handle(Heard(UNSURE))
+    dialogue.handle(Heard("not sure really"))
+    more = said(dialogue.handle(Heard("tell me more")))[0]
+    assert more == advise(combine(UNSURE, "not sure really")).reply.more
+    assert "Physiotherapy" in more and "Massage" in more
 
 
 def test_yes_during_clarifying_asks_to_go_ahead_and_keeps_waiting() -> None:
     dialogue = started()
     dialogue.handle(Heard(UNSURE))
     outputs = dialogue.handle(Heard("yes"))
-    assert CLARIFYING_QUESTION not in said(outputs)
+    assert question(UNSURE) not in said(outputs)
+    assert len(said(outputs)) == 1
     assert dialogue.state is State.CLARIFYING
 
 
@@ -231,7 +265,7 @@ def test_no_during_clarifying_is_taken_as_the_answer() -> None:
     dialogue = started()
     dialogue.handle(Heard(UNSURE))
     outputs = dialogue.handle(Heard("no"))
-    assert CONSULT_BOTH in said(outputs)[0]
+    assert said(outputs)[0].startswith(STILL_UNCLEAR)
     assert dialogue.state is State.RECOMMENDED
 
 
@@ -299,8 +333,9 @@ def test_control_at_the_start_of_a_sentence_without_a_problem_is_a_control() -> 
 
 
 def test_common_word_at_the_start_is_not_taken_for_a_control() -> None:
-    outputs = recommended().handle(Heard("sorry I meant something different"))
-    assert said(outputs) == [CLARIFYING_QUESTION]
+    text = "sorry I meant something different"
+    outputs = recommended().handle(Heard(text))
+    assert said(outputs) == [question(text)]
 
 
 # --- controls --------------------------------------------------------------------------------
@@ -324,7 +359,7 @@ def test_repeat_at_the_start_repeats_the_greeting() -> None:
 def test_repeat_during_clarifying_repeats_the_question() -> None:
     dialogue = started()
     dialogue.handle(Heard(UNSURE))
-    assert said(dialogue.handle(Heard("pardon"))) == [CLARIFYING_QUESTION]
+    assert said(dialogue.handle(Heard("pardon"))) == [question(UNSURE)]
     assert dialogue.state is State.CLARIFYING
 
 
@@ -540,7 +575,7 @@ def test_empty_speech_does_not_change_what_repeat_says() -> None:
 
 
 def test_garbage_is_met_with_the_clarifying_question() -> None:
-    assert said(started().handle(Heard("qwerty zxcv blorp"))) == [CLARIFYING_QUESTION]
+    assert said(started().handle(Heard("qwerty zxcv blorp"))) == [question("qwerty zxcv blorp")]
 
 
 # --- no-speech timeouts ----------------------------------------------------------------------

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import wave
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from assistant.advice import advise
 from assistant.asr import Transcriber
 from assistant.dialogue import (
     GOODBYE,
@@ -21,11 +25,6 @@ from assistant.dialogue import (
 from assistant.listen_text import run_text
 from assistant.settings import CONFIG_ENV, Settings, load_settings
 
-try:
-    from assistant.advice import advise
-except ImportError:  # interim, until assistant/advice.py is committed
-    from tests.fake_advice import fake_advise as advise  # type: ignore[assignment]
-
 KNEE = "i hurt my knee playing football"
 
 
@@ -37,10 +36,9 @@ def private_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return path
 
 
-def run(lines: list[str], **kwargs: object) -> tuple[int, list[str]]:
+def run(lines: list[str]) -> tuple[int, list[str]]:
     out = io.StringIO()
-    kwargs.setdefault("advise", advise)
-    code = run_text(lines, out, Settings(), None, None, **kwargs)  # type: ignore[arg-type]
+    code = run_text(lines, out, Settings(), None, None)
     return code, out.getvalue().splitlines()
 
 
@@ -78,7 +76,7 @@ def test_nothing_is_read_after_goodbye() -> None:
             yield line
 
     out = io.StringIO()
-    code = run_text(lines(), out, Settings(), None, None, advise=advise)
+    code = run_text(lines(), out, Settings(), None, None)
     assert code == 0
     assert read == ["bye"]
     assert out.getvalue().splitlines() == [GREETING, GOODBYE]
@@ -87,7 +85,7 @@ def test_nothing_is_read_after_goodbye() -> None:
 def test_every_spoken_line_is_spoken_and_captions_are_not() -> None:
     spoken: list[str] = []
     out = io.StringIO()
-    run_text([KNEE, "stop", "bye"], out, Settings(), spoken.append, None, advise=advise)
+    run_text([KNEE, "stop", "bye"], out, Settings(), spoken.append, None)
     printed = out.getvalue().splitlines()
     assert STOPPED in printed
     assert spoken == [line for line in printed if line != STOPPED]
@@ -98,7 +96,7 @@ def test_changed_settings_are_saved_and_passed_on(private_config: Path) -> None:
     out = io.StringIO()
     run_text(
         ["slower", "sounds off"], out, Settings(), None, None,
-        settings_path=private_config, voice_changed=changes.append, advise=advise,
+        settings_path=private_config, voice_changed=changes.append,
     )
     assert SLOWER_DONE in out.getvalue()
     assert load_settings(private_config) == (Settings(rate=150, earcons=False), None)
@@ -116,7 +114,7 @@ def test_failed_settings_save_warns_and_goes_on(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     code = run_text(
         ["slower", KNEE], out, Settings(), None, None,
-        settings_path=blocked, err=err, advise=advise,
+        settings_path=blocked, err=err,
     )
     assert code == 0
     assert err.getvalue().startswith("Warning: Cannot save the settings")
@@ -135,7 +133,7 @@ def wav_seconds(path: Path) -> float:
 def test_save_replies_writes_one_wav_per_spoken_line(tmp_path: Path) -> None:
     folder = tmp_path / "replies"
     out = io.StringIO()
-    run_text([KNEE, "stop", "bye"], out, Settings(), None, folder, advise=advise)
+    run_text([KNEE, "stop", "bye"], out, Settings(), None, folder)
     names = sorted(p.name for p in folder.iterdir())
     assert names == ["001-greeting.wav", "002-reply.wav", "003-prompt.wav", "004-goodbye.wav"]
     assert all(wav_seconds(folder / name) > 0.5 for name in names)
@@ -144,8 +142,7 @@ def test_save_replies_writes_one_wav_per_spoken_line(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_saved_replies_follow_a_rate_change(tmp_path: Path) -> None:
     folder = tmp_path / "replies"
-    run_text(["repeat", "slower", "slower", "repeat"], io.StringIO(), Settings(), None, folder,
-             advise=advise)
+    run_text(["repeat", "slower", "slower", "repeat"], io.StringIO(), Settings(), None, folder,)
     first, later = folder / "002-greeting.wav", folder / "005-greeting.wav"
     assert wav_seconds(later) > wav_seconds(first) * 1.15
 
@@ -153,7 +150,50 @@ def test_saved_replies_follow_a_rate_change(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_saved_greeting_says_the_greeting(tmp_path: Path, transcriber: Transcriber) -> None:
     folder = tmp_path / "replies"
-    run_text([], io.StringIO(), Settings(), None, folder, advise=advise)
+    run_text([], io.StringIO(), Settings(), None, folder)
     heard = transcriber.transcribe_file(folder / "001-greeting.wav").text
-    assert "tell me" in heard
-    assert "therapy" in heard
+    assert "what is bothering you" in heard
+    assert "massage therapy" in heard
+
+
+# --- through the real command line -----------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def cli_listen_text(stdin: str, config: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, CONFIG_ENV: str(config), "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", "listen", "--text", "--mute"],
+        input=stdin, capture_output=True, text=True, env=env, cwd=REPO, check=False,
+    )
+
+
+def test_command_line_knee_repeat_more_goodbye(private_config: Path) -> None:
+    result = cli_listen_text(f"{KNEE}\nrepeat\ntell me more\ngoodbye\n", private_config)
+    advice = advise(KNEE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        GREETING,
+        advice.reply.reply, OFFER,
+        advice.reply.reply, OFFER,
+        advice.reply.more, OFFER_AFTER_MORE,
+        GOODBYE,
+    ]
+
+
+def test_command_line_keeps_a_slower_rate_for_next_time(private_config: Path) -> None:
+    assert cli_listen_text("slower\nbye\n", private_config).returncode == 0
+    assert load_settings(private_config)[0].rate == 150
+    assert cli_listen_text("slower\n", private_config).returncode == 0
+    assert load_settings(private_config)[0].rate == 125
+
+
+def test_command_line_warns_once_about_a_corrupt_settings_file(private_config: Path) -> None:
+    private_config.parent.mkdir(parents=True)
+    private_config.write_text("rate = = 1\n")
+    result = cli_listen_text("bye\n", private_config)
+    assert result.returncode == 0
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "not valid TOML" in result.stderr
+    assert private_config.read_text() == "rate = = 1\n"
