@@ -172,11 +172,11 @@ GREETING = (
 CLARIFY_GO_AHEAD = "Go ahead, tell me a little about it."
 STILL_UNCLEAR = "I still can't tell which would suit you better."
 CONSULT_BOTH = (
-    "Talking with both a physiotherapist and a massage therapist can help you decide "
-    "which suits you."
+    "Talking with both a physiotherapist and a massage therapist can help you decide."
 )
 OFFER_AFTER_UNCLEAR = "Say tell me more to hear what each one is for, or describe it another way."
 OFFER = "Would you like to hear more? You can also say repeat, or start over."
+OFFER_AFTER_WARNING = "Say repeat to hear that again, or tell me more to hear why."
 OFFER_AFTER_MORE = "You can say repeat, start over, or goodbye."
 NOT_CAUGHT = "Sorry, I did not catch that. Please say it again."
 NOTHING_YET = "I have not suggested anything yet."
@@ -363,7 +363,9 @@ class Dialogue:
         self._last_advice = advice
         self._previous = ""
         self._state = State.RECOMMENDED
-        return self._turn([Say(advice.reply.reply, "reply"), Say(OFFER, "prompt")])
+        # After a warning to see a doctor, a cheerful "would you like to hear more?" jars.
+        offer = OFFER_AFTER_WARNING if advice.decision.recommendation == "see_doctor" else OFFER
+        return self._turn([Say(advice.reply.reply, "reply"), Say(offer, "prompt")])
 
     # -- controls --
 

@@ -27,6 +27,7 @@ from assistant.dialogue import (
     NOTHING_YET,
     OFFER,
     OFFER_AFTER_UNCLEAR,
+    OFFER_AFTER_WARNING,
     QUIETEST,
     REMIND_CLARIFYING,
     REMIND_OPEN,
@@ -285,6 +286,11 @@ def test_new_description_after_a_recommendation_is_decided_afresh() -> None:
 def test_red_flag_is_said_at_once() -> None:
     outputs = started().handle(Heard(CHEST))
     assert said(outputs)[0] == advise(CHEST).reply.reply
+
+
+def test_a_warning_is_followed_by_a_sober_offer() -> None:
+    outputs = started().handle(Heard(CHEST))
+    assert said(outputs)[1:] == [OFFER_AFTER_WARNING]
 
 
 def test_red_flag_during_clarifying_is_said_at_once() -> None:
