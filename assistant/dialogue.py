@@ -292,8 +292,9 @@ class Dialogue:
             self._state = State.WAITING_FOR_DESCRIPTION  # a driver that skipped Start
         self._timeouts = 0
         self._failures = 0
+        earcons = self._settings.earcons  # as they were when the person spoke
         result = self._respond(text)
-        if not self._settings.earcons:
+        if not earcons:
             return result
         # Cutting the speech off is the most urgent thing, so it goes before the tone.
         if result[:1] == [StopSpeaking()]:
@@ -332,7 +333,8 @@ class Dialogue:
 
     def _failure(self, message: str) -> list[Output]:
         self._failures += 1
-        text = f"{SORRY} {message.strip()}".strip()
+        # The message usually says what went wrong itself; the apology stays one word then.
+        text = f"Sorry. {message.strip()}" if message.strip() else SORRY
         if self._failures >= self._max_failures:
             self._state = State.ENDED
             return [Say(text, "error"), Say(GIVING_UP, "goodbye"), Exit()]
