@@ -167,17 +167,23 @@ def alsa_config(mic_input: Path, speaker_output: Path, mic_tee: Path) -> str:
     return textwrap.dedent(
         f"""\
         pcm.{MIC_NAME} {{
-            type file
-            slave.pcm "null"
-            file "{mic_tee}"
-            infile "{mic_input}"
-            format "raw"
+            type asym
+            capture.pcm {{
+                type file
+                slave.pcm "null"
+                file "{mic_tee}"
+                infile "{mic_input}"
+                format "raw"
+            }}
         }}
         pcm.{SPEAKER_NAME} {{
-            type file
-            slave.pcm "null"
-            file "{speaker_output}"
-            format "raw"
+            type asym
+            playback.pcm {{
+                type file
+                slave.pcm "null"
+                file "{speaker_output}"
+                format "raw"
+            }}
         }}
         pcm.!default {{
             type asym
@@ -230,11 +236,12 @@ def virtual_audio_env(directory: Path, infile_raw: bytes | None) -> dict[str, st
 
 
 def run_python(
-    code: str, env: Mapping[str, str], timeout: float = 60.0
+    code: str, env: Mapping[str, str], *args: str, timeout: float = 60.0
 ) -> subprocess.CompletedProcess[str]:
-    """Run a Python snippet in a fresh interpreter (so PortAudio reads env's ALSA config)."""
+    """Run a Python snippet in a fresh interpreter (so PortAudio reads env's ALSA config);
+    args become sys.argv[1:]."""
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
+        [sys.executable, "-c", textwrap.dedent(code), *args],
         env=dict(env),
         cwd=REPO,
         capture_output=True,
@@ -265,23 +272,29 @@ class FifoReader:
 
     def _run(self) -> None:
         try:
-            with open(self.path, "rb", buffering=0) as fifo:
-                while True:
-                    want = 4096 if self.reached.is_set() else min(4096, self.limit - len(self.data))
-                    chunk = fifo.read(want)
-                    if not chunk:
-                        break
-                    self.data.extend(chunk)
-                    if len(self.data) >= self.limit and not self.reached.is_set():
-                        self.reached.set()
-                        if self.then == "close":
-                            break
-                        if self.then == "hold":
-                            self._release.wait(60)
-                            break
+            # PortAudio opens devices to probe them, which opens and closes the FIFO once or
+            # twice before the real stream: until the limit is reached, reopen after an EOF.
+            while not self.reached.is_set():
+                self._read_once()
         finally:
             self.reached.set()
             self.finished.set()
+
+    def _read_once(self) -> None:
+        with open(self.path, "rb", buffering=0) as fifo:
+            while True:
+                room = self.limit - len(self.data)
+                chunk = fifo.read(4096 if self.reached.is_set() else min(4096, room))
+                if not chunk:
+                    return
+                self.data.extend(chunk)
+                if len(self.data) >= self.limit and not self.reached.is_set():
+                    self.reached.set()
+                    if self.then == "close":
+                        return
+                    if self.then == "hold":
+                        self._release.wait(60)
+                        return
 
     def release(self) -> None:
         """Stop holding the FIFO: close it (the writer then fails)."""
