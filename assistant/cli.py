@@ -37,12 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_listen_arguments(listen)
 
     ask = commands.add_parser("ask", help="decide for typed text, stdin lines or WAV files")
-    try:  # TEMPORARY until assistant/ask.py lands
-        from assistant import ask as ask_command
+    from assistant import ask as ask_command
 
-        ask_command.add_arguments(ask)
-    except ImportError:
-        pass
+    ask_command.add_arguments(ask)
 
     transcribe = commands.add_parser("transcribe", help="WAV files to text with Vosk")
     transcribe.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -70,6 +67,9 @@ def _add_listen_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mute", action="store_true", help="captions only, no speech")
     parser.add_argument("--device", help="microphone name or number (see: devices)")
     parser.add_argument("--save-replies", type=Path, metavar="DIR", help="also save replies as WAV")
+    parser.add_argument(
+        "--log-transcripts", type=Path, metavar="FILE", help="keep what you said (mode 0600)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

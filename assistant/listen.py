@@ -1,0 +1,426 @@
+"""`listen`: the hands-free conversation on the microphone, and its `--text` twin on stdin.
+
+The dialogue (assistant/dialogue.py) decides what to say; this module carries it out with real
+parts: the microphone (assistant/audio.py), Vosk (assistant/asr.py), the speech engine
+(assistant/tts.py) and the speaker.
+
+Half duplex: while the assistant speaks, microphone frames go only to a barge-in recogniser
+that listens for "stop" and nothing else, so the assistant never answers itself. A "stop" counts
+only when it is heard on its own: the assistant's own voice saying a sentence with "stop" in it
+reaches that recogniser as "[unk] … stop …", which is not a barge-in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from assistant.controls import CONTROL_VOCABULARY, match_control
+from assistant.dialogue import (
+    Dialogue,
+    Event,
+    Exit,
+    Failure,
+    Heard,
+    Listen,
+    NoSpeech,
+    Output,
+    PlayEarcon,
+    SaveSettings,
+    Say,
+    SetRate,
+    SetVolume,
+    Start,
+    StopSpeaking,
+)
+from assistant.errors import UserError
+from assistant.settings import Settings, load_settings, save_settings
+from assistant.transcript_log import TranscriptLog, logged_lines
+
+if TYPE_CHECKING:
+    from assistant.asr import StreamRecognizer, Transcriber, Utterance
+    from assistant.audio import Microphone, Player
+    from assistant.listen_text import ReplySaver
+    from assistant.tts import SpokenAudio, Synthesizer
+
+log = logging.getLogger(__name__)
+
+BARGE_IN_WORD = "stop"
+SPEECH_FAILED = "I could not say that out loud. Say repeat to try again."
+INTERNAL_FAULT = "Something went wrong on my side. Please say that again."
+RECOGNITION_FAULT = "I could not make out what you said. Please say it again."
+# How long to wait for a lost microphone to come back before ending the conversation.
+RECONNECT_SECONDS = 60.0
+RECONNECT_POLL_SECONDS = 2.0
+
+
+def run(args: argparse.Namespace) -> int:
+    """The `listen` command: settings, then the text or the microphone conversation."""
+    settings, warning = load_settings()
+    if warning:
+        print(f"Warning: {warning}", file=sys.stderr, flush=True)
+    if args.device is not None:
+        settings = replace(settings, device=args.device)
+    log = TranscriptLog(args.log_transcripts) if args.log_transcripts else None
+    try:
+        if args.text:
+            return _run_text(args, settings, log)
+        return _run_voice(args, settings, warning, log)
+    finally:
+        if log is not None:
+            log.close()
+
+
+def _run_voice(
+    args: argparse.Namespace, settings: Settings, warning: str | None, log: TranscriptLog | None
+) -> int:
+    speaker = None if args.mute else Speaker(settings)
+    try:
+        conversation = VoiceConversation.start(settings, args.model, speaker, args.save_replies)
+        conversation.log = log
+        if warning:
+            conversation.say(Say(warning, "error"))
+        return conversation.run()
+    except UserError as error:
+        # The person may not see the screen: the reason the assistant stops is spoken too.
+        if speaker is not None:
+            speaker.say_text(error.message)
+        raise
+
+
+def _run_text(args: argparse.Namespace, settings: Settings, log: TranscriptLog | None) -> int:
+    from assistant.listen_text import run_text
+
+    speak = None
+    voice_changed = None
+    if not args.mute:
+        speaker = Speaker(settings)
+        speak = speaker.say_text
+        voice_changed = speaker.follow
+    lines = logged_lines(sys.stdin, log)
+    return run_text(lines, sys.stdout, settings, speak, args.save_replies,
+                    voice_changed=voice_changed)  # fmt: skip
+
+
+class Speaker:
+    """Speech out: synthesis plus stoppable playback, following the user's settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        from assistant.audio import Player
+        from assistant.tts import Synthesizer
+
+        self.synthesizer: Synthesizer = Synthesizer(settings.rate, settings.voice, settings.volume)
+        self.player: Player = Player()
+
+    def follow(self, settings: Settings) -> None:
+        """Take on a new rate or volume."""
+        self.synthesizer.set_rate(settings.rate)
+        self.synthesizer.set_volume(settings.volume)
+
+    def render(self, say: Say) -> SpokenAudio:
+        """Synthesise one line; the fixed prompts are cached, replies are not."""
+        return self.synthesizer.synthesize(say.text, cache=say.kind != "reply")
+
+    def say_text(self, text: str) -> None:
+        """Speak and wait until done (used where there is no microphone to barge in)."""
+        try:
+            self.player.play(self.synthesizer.synthesize(text))
+        except UserError as error:
+            print(f"Warning: {error.message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class BargeIn:
+    """Listens, while the assistant speaks, for the person saying "stop" on its own."""
+
+    recognizer: StreamRecognizer
+    """A grammar recogniser that knows only the stop word."""
+    heard: threading.Event = field(default_factory=threading.Event)
+    """Set once a barge-in was heard."""
+
+    def feed(self, frame: bytes) -> bool:
+        """Feed one frame; True once the person said "stop"."""
+        utterance = self.recognizer.accept(frame)
+        if utterance is not None and is_barge_in(utterance):
+            self.heard.set()
+        return self.heard.is_set()
+
+    def reset(self) -> None:
+        """Ready for the next reply."""
+        self.recognizer.reset()
+        self.heard.clear()
+
+
+def is_barge_in(utterance: Utterance) -> bool:
+    """Only a "stop" said on its own counts, never one inside a longer sentence."""
+    return utterance.text == BARGE_IN_WORD and utterance.unknown == 0
+
+
+@dataclass
+class VoiceConversation:
+    """The microphone loop: carries out the dialogue's outputs with the real devices."""
+
+    dialogue: Dialogue
+    """The pure conversation logic."""
+    transcriber: Transcriber
+    """The loaded Vosk model."""
+    microphone: Microphone
+    """The open microphone."""
+    speaker: Speaker | None
+    """Speech out, or None when muted (captions only)."""
+    saver: ReplySaver | None
+    """Writes each spoken line to a WAV file when --save-replies is given."""
+    out: TextIO = sys.stdout
+    """Where captions go."""
+    status: TextIO = sys.stderr
+    """Where "listening" and "heard" notes go (captions are for what is spoken)."""
+    log: TranscriptLog | None = None
+    """The opt-in transcript log (--log-transcripts)."""
+    unspoken: bool = False
+    """A line could not be spoken this turn; apologise before listening."""
+    microphone_ok: bool = True
+    """False after the microphone failed, until it has been opened again."""
+    _earcons: dict[str, SpokenAudio] = field(default_factory=dict)
+
+    @classmethod
+    def start(
+        cls,
+        settings: Settings,
+        model: Path | None,
+        speaker: Speaker | None,
+        save_replies: Path | None,
+    ) -> VoiceConversation:
+        """Load the model, open the devices; a UserError names anything missing."""
+        from assistant.asr import Transcriber
+        from assistant.listen_text import ReplySaver
+
+        transcriber = Transcriber.load(model)
+        saver = ReplySaver(save_replies, settings) if save_replies is not None else None
+        microphone = _open_microphone(settings)
+        return cls(Dialogue(settings), transcriber, microphone, speaker, saver)
+
+    # -- the loop --------------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Hold the conversation until goodbye; returns the exit code."""
+        try:
+            event: Event = Start()
+            while True:
+                try:
+                    next_event = self.carry_out(self.dialogue.handle(event))
+                except UserError:
+                    raise
+                except Exception:
+                    # An engine fault mid-turn must not end the conversation: the dialogue
+                    # apologises, and gives up cleanly only if it keeps happening.
+                    log.exception("A turn failed")
+                    next_event = Failure(INTERNAL_FAULT)
+                if next_event is None:
+                    return 0
+                event = next_event
+        except KeyboardInterrupt:
+            return 130
+        finally:
+            self.microphone.close()
+
+    def carry_out(self, outputs: list[Output]) -> Event | None:
+        """Do what the dialogue asked; the next event, or None once it said goodbye."""
+        for output in outputs:
+            match output:
+                case Say():
+                    self.say(output)
+                case PlayEarcon(name=name):
+                    self._play_earcon(name)
+                case SetRate() | SetVolume():
+                    settings = self.dialogue.settings
+                    if self.speaker is not None:
+                        self.speaker.follow(settings)
+                    if self.saver is not None:
+                        self.saver.update(settings)
+                case SaveSettings(settings=changed):
+                    self._save(changed)
+                case StopSpeaking():
+                    pass  # speech is synchronous here: a barge-in already cut it short
+                case Listen(expect=expect, timeout=timeout):
+                    if self.unspoken:
+                        self.unspoken = False
+                        return Failure(SPEECH_FAILED)
+                    return self.listen(expect == "short", timeout)
+                case Exit():
+                    return None
+        return None
+
+    # -- speaking --------------------------------------------------------------------------
+
+    def say(self, say: Say) -> None:
+        """Caption every line; speak it (with barge-in) unless muted; save it when asked."""
+        print(say.text, file=self.out, flush=True)
+        if not say.spoken:
+            return
+        if self.saver is not None:
+            self.saver.save(say)
+        if self.speaker is not None:
+            try:
+                self._speak(self.speaker.render(say))
+            except UserError:
+                raise
+            except Exception:
+                # The caption is out; the person hears an apology before the next turn.
+                log.exception("Speaking failed")
+                self.unspoken = True
+
+    def _speak(self, audio: SpokenAudio) -> bool:
+        """Play audio while listening only for "stop"; False if the person stopped it."""
+        assert self.speaker is not None
+        player = self.speaker.player
+        barge_in = BargeIn(self.transcriber.stream(grammar=[BARGE_IN_WORD], end_silence=0.3))
+        failure: list[UserError] = []
+
+        def play() -> None:
+            try:
+                player.play(audio)
+            except UserError as error:
+                failure.append(error)
+
+        self.microphone.muted = True
+        playing = threading.Thread(target=play, name="speaking", daemon=True)
+        playing.start()
+        try:
+            while playing.is_alive():
+                frame = self.microphone.read_muted(timeout=0.05)
+                if frame is not None and barge_in.feed(frame):
+                    player.stop()
+                    self._note("stopped by the person")
+                    break
+            playing.join()
+        finally:
+            self.microphone.muted = False
+            self.microphone.drain()  # the tail of our own voice is not the person's answer
+        if failure:
+            # No speaker: the captions still carry the conversation.
+            self._note(failure[0].message)
+            self.speaker = None
+        return not barge_in.heard.is_set()
+
+    def _play_earcon(self, name: str) -> None:
+        if self.speaker is None:
+            return
+        if not self._earcons:
+            from assistant import earcons
+
+            self._earcons = {"listening": earcons.listening_started(), "heard": earcons.heard()}
+        try:
+            self.speaker.player.play(self._earcons[name])
+        except UserError as error:
+            self._note(error.message)
+
+    def _save(self, settings: Settings) -> None:
+        try:
+            save_settings(settings)
+        except UserError as error:
+            # The change still holds for this conversation; say why it will not be kept.
+            self.say(Say(error.message, "error"))
+
+    # -- listening -------------------------------------------------------------------------
+
+    def listen(self, short: bool, timeout: float | None) -> Event:
+        """Wait for one utterance; NoSpeech after `timeout` seconds of nobody speaking."""
+        from assistant.asr import BYTES_PER_SECOND
+        from assistant.audio import MicrophoneError
+
+        if not self.microphone_ok:
+            self._reconnect()
+        end_silence = self.dialogue.settings.end_silence
+        open_recognizer = self.transcriber.stream(end_silence=end_silence)
+        # For short answers a grammar recogniser is far more accurate; the open one runs
+        # beside it so a full description is never lost to the word list.
+        short_recognizer = (
+            self.transcriber.stream(grammar=CONTROL_VOCABULARY, end_silence=end_silence)
+            if short
+            else None
+        )
+        self._note("listening")
+        waited = 0.0
+        try:
+            while True:
+                frame = self.microphone.read(timeout=0.5)
+                if frame is None:
+                    waited += 0.5
+                    continue
+                waited += len(frame) / BYTES_PER_SECOND
+                try:
+                    utterance = open_recognizer.accept(frame)
+                    short_utterance = short_recognizer.accept(frame) if short_recognizer else None
+                except Exception:  # a recogniser fault ends this turn, not the loop
+                    log.exception("Recognition failed")
+                    return Failure(RECOGNITION_FAULT)
+                if utterance is not None or short_utterance is not None:
+                    text = self._choose(utterance, short_utterance, short_recognizer)
+                    if text:
+                        self._note(f"heard: {text}")
+                        if self.log is not None:
+                            self.log.write("person", text)
+                        return Heard(text)
+                if timeout is not None and waited >= timeout and not open_recognizer.partial():
+                    return NoSpeech()
+        except MicrophoneError as error:
+            # The dialogue apologises and says why; the next listen waits for the device.
+            self.microphone.close()
+            self.microphone_ok = False
+            return Failure(error.message)
+
+    @staticmethod
+    def _choose(
+        utterance: Utterance | None,
+        short_utterance: Utterance | None,
+        short_recognizer: StreamRecognizer | None,
+    ) -> str:
+        """Prefer the grammar result when it is a clean control phrase, else the open text."""
+        if short_utterance is None and short_recognizer is not None:
+            short_utterance = short_recognizer.flush()
+        if (
+            short_utterance is not None
+            and short_utterance.unknown == 0
+            and match_control(short_utterance.text) is not None
+        ):
+            return short_utterance.text
+        return utterance.text if utterance is not None else ""
+
+    def _reconnect(self) -> None:
+        """Wait for the microphone to come back; a UserError if it does not in time."""
+        from assistant.audio import MicrophoneError
+
+        self._note("waiting for the microphone")
+        deadline = time.monotonic() + RECONNECT_SECONDS
+        while True:
+            try:
+                self.microphone = _open_microphone(self.dialogue.settings, refresh=True)
+            except MicrophoneError as error:
+                if time.monotonic() >= deadline:
+                    raise UserError(
+                        f"{error.message} Ending the conversation; start it again when fixed."
+                    ) from error
+                time.sleep(RECONNECT_POLL_SECONDS)
+                continue
+            self.microphone_ok = True
+            self._note("the microphone is back")
+            return
+
+    def _note(self, text: str) -> None:
+        print(f"… {text}", file=self.status, flush=True)
+
+
+def _open_microphone(settings: Settings, refresh: bool = False) -> Microphone:
+    from assistant.audio import Microphone, refresh_devices
+
+    if refresh:
+        refresh_devices()  # a device plugged in again gets a new entry
+    microphone = Microphone(settings.device, realtime=True)
+    microphone.open()
+    return microphone
