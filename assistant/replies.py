@@ -261,5 +261,8 @@ def _question(decision: Decision) -> str:
     if decision.reason == "caution_only":
         return f"Thanks for telling me about {decision.matches[0].label or 'that'}. {_ASK_KIND}"
     if decision.reason == "only_negated":
-        return f"All right. Then what is bothering you most? {_ASK_KIND}"
+        return (
+            "All right. So what is bothering you most, a physical problem like an injury "
+            "or a condition, or stress and tight muscles?"
+        )
     return f"Tell me a little more, please. {_ASK_KIND}"

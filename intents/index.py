@@ -114,6 +114,8 @@ class CompiledLexicon:
     """Body-part phrases ("knee", "lower back"), to attach them to what was heard."""
     terms: dict[str, Term]
     """Every term by name."""
+    negation_starts: frozenset[str] = frozenset()
+    """First stems of the negation phrases ("no", "not", "don't" ...)."""
 
 
 def compile_lexicon(lexicon: Lexicon) -> CompiledLexicon:
@@ -131,6 +133,7 @@ def compile_lexicon(lexicon: Lexicon) -> CompiledLexicon:
             for trie in families.values():
                 trie.add(phrase, ())
     negation = PhraseTrie()
+    starts: set[str] = set()
     for payload, templates in (
         ("before", lexicon.negation.before),
         ("after", lexicon.negation.after),
@@ -139,8 +142,16 @@ def compile_lexicon(lexicon: Lexicon) -> CompiledLexicon:
         for template in templates:
             for phrase in expand(template, lists):
                 negation.add(phrase, (payload,))
+                if payload == "before":
+                    starts.add(phrase[0])
     body_parts = PhraseTrie()
     for template in lists.get("body_part", ()):
         for phrase in expand(template, lists):
             body_parts.add(phrase, ("body_part",))
-    return CompiledLexicon(families=families, negation=negation, body_parts=body_parts, terms=terms)
+    return CompiledLexicon(
+        families=families,
+        negation=negation,
+        body_parts=body_parts,
+        terms=terms,
+        negation_starts=frozenset(starts),
+    )

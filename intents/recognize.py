@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from intents.index import CompiledLexicon
+from intents.index import CompiledLexicon, PhraseTrie
 from intents.models import Concern, Kind, Lexicon, Match, RedFlag, Term, Urgency
 from intents.tokenize import Token, stem, tokenize
 
@@ -72,6 +72,8 @@ class _Hit:
     start: int
     end: int
     negated: bool = False
+    only_after: bool = False
+    """Negated only by a phrase after it ("... went away"): still a part of red-flag rules."""
 
 
 def recognize(text: str, lexicon: Lexicon) -> list[Match]:
@@ -87,7 +89,8 @@ def recognize(text: str, lexicon: Lexicon) -> list[Match]:
     hits = _find_phrases(keys, lexicon, compiled)
     _apply_negation(keys, hits, lexicon, compiled)
     matches = [_to_match(h, tokens, keys, compiled) for h in hits]
-    matches.extend(_apply_rules(matches, lexicon))
+    soft = {id(m) for m, h in zip(matches, hits, strict=True) if h.only_after}
+    matches.extend(_apply_rules(matches, lexicon, soft))
     matches.sort(key=lambda m: (m.start, m.end, _KIND_ORDER[m.kind], m.name))
     return matches
 
@@ -103,9 +106,20 @@ def _find_phrases(keys: Sequence[str], lexicon: Lexicon, compiled: CompiledLexic
                 i += 1
                 continue
             end, names = found
+            if keys[i] in compiled.negation_starts and _longer_after(trie, keys, i, end, lexicon):
+                i += 1  # "no slept funny": the negation is a negation, not part of "no sleep"
+                continue
             hits.extend(_Hit(compiled.terms[name], i, end) for name in names)
             i = end
     return hits
+
+
+def _longer_after(
+    trie: PhraseTrie, keys: Sequence[str], i: int, end: int, lexicon: Lexicon
+) -> bool:
+    """Whether a phrase starting just after position ``i`` reaches as far as ``end``."""
+    found = trie.longest(keys, i + 1, lexicon.fillers, lexicon.gap_max, lexicon.gap_stops)
+    return found is not None and found[0] >= end
 
 
 def _apply_negation(
@@ -156,6 +170,7 @@ def _negate_forward(
                 reached.extend(h for h in starts.get(p, []) if p > j and h.end <= stop)
             for h in reached:
                 h.negated = True
+                h.only_after = False
             j = stop
             count = 0  # "no fever, rash or stiff neck": the reach starts again after each
             continue
@@ -175,6 +190,7 @@ def _negate_backward(keys: Sequence[str], at: int, hits: list[_Hit], lexicon: Le
             continue  # "the chest pain went away" still needs a doctor
         between = [k for k in keys[h.end : at] if k not in lexicon.fillers]
         if len(between) <= neg.after_window and not any(k in neg.scope_ends for k in between):
+            h.only_after = not h.negated
             h.negated = True
 
 
@@ -243,23 +259,31 @@ def _lead_in(start: int, keys: Sequence[str]) -> int:
     return start
 
 
-def _apply_rules(matches: Sequence[Match], lexicon: Lexicon) -> list[Match]:
-    """Terms heard through combinations of other, non-negated, terms."""
+def _apply_rules(matches: Sequence[Match], lexicon: Lexicon, soft: set[int]) -> list[Match]:
+    """Terms heard through combinations of other, non-negated, terms.
+
+    For red flags, a part negated only by what followed it ("the stiff neck went away") still
+    counts: when in doubt, escalate. ``soft`` holds the ids of such matches.
+    """
     heard: dict[str, Match] = {}
+    escalating: dict[str, Match] = {}
     for m in matches:
         if not m.negated:
             heard.setdefault(m.name, m)
+        if not m.negated or id(m) in soft:
+            escalating.setdefault(m.name, m)
     derived: list[Match] = []
     made: set[tuple[str, Urgency | None]] = set()
     for _ in range(_MAX_RULE_PASSES):
         added = False
         for term in lexicon.terms():
+            pool = escalating if isinstance(term, RedFlag) else heard
             for rule in term.rules:
                 if any(name in heard for name in rule.unless):
                     continue
                 parts: list[Match] = []
                 for alternatives in rule.all_of:
-                    part = next((heard[a] for a in alternatives if a in heard), None)
+                    part = next((pool[a] for a in alternatives if a in pool), None)
                     if part is None:
                         break
                     parts.append(part)
@@ -271,6 +295,7 @@ def _apply_rules(matches: Sequence[Match], lexicon: Lexicon) -> list[Match]:
                     match = _combine(term, parts, urgency)
                     derived.append(match)
                     heard.setdefault(term.name, match)
+                    escalating.setdefault(term.name, match)
                     added = True
         if not added:
             break

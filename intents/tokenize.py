@@ -64,8 +64,8 @@ IRREGULAR: dict[str, str] = {
     "lain": "lie",
 }
 
-# Forms kept exactly, where the tense matters: "having a stroke" is not "had a stroke".
-KEEP: frozenset[str] = frozenset({"having"})
+# Forms kept exactly: "having a stroke" is not "had a stroke", and "note" is not "not".
+KEEP: frozenset[str] = frozenset({"having", "note", "notes", "noted"})
 
 _VOWELS = frozenset("aeiouy")
 

@@ -1,0 +1,114 @@
+"""The ``ask`` command: advice for typed text, for each line of stdin, or for WAV files.
+
+Kept light to import: Vosk, the speech engine and numpy are imported only when a WAV file
+is transcribed or a reply is spoken, so ``ask --stdin`` starts and answers quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.advice import Advice, advise
+from assistant.errors import UserError
+from intents.load import load_lexicon
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the ``ask`` options on ``parser`` (the CLI's subcommand parser).
+
+    The Vosk model folder comes from the main parser's ``--model``.
+    """
+    parser.add_argument("text", nargs="*", help="what to decide on (the words form one utterance)")
+    parser.add_argument(
+        "--stdin", action="store_true", help="decide for each line of standard input, in order"
+    )
+    parser.add_argument(
+        "--wav",
+        nargs="+",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="transcribe WAV files with Vosk, then decide for each",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object per input")
+    parser.add_argument("--mute", action="store_true", help="print the reply without speaking it")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Decide for every input and print (and, unless muted or JSON, speak) the replies."""
+    texts: list[str] = list(getattr(args, "text", None) or [])
+    use_stdin = bool(getattr(args, "stdin", False))
+    wavs: list[Path] = list(getattr(args, "wav", None) or [])
+    as_json = bool(getattr(args, "json", False))
+    mute = bool(getattr(args, "mute", False)) or as_json
+    given = sum((bool(texts), use_stdin, bool(wavs)))
+    if given == 0:
+        raise UserError("nothing to decide on: give the text, or --stdin, or --wav FILE")
+    if given > 1:
+        raise UserError("give only one of: the text, --stdin, or --wav FILE")
+
+    lexicon = load_lexicon()
+    results: list[tuple[Advice, str | None]]
+    if wavs:
+        results = [(advise(t, lexicon), t) for t in _transcribe(wavs, getattr(args, "model", None))]
+    elif use_stdin:
+        results = [(advise(line, lexicon), None) for line in _stdin_lines()]
+    else:
+        results = [(advise(" ".join(texts), lexicon), None)]
+
+    if as_json:
+        out = [json.dumps(a.to_json(transcript), ensure_ascii=False) for a, transcript in results]
+    elif wavs:
+        out = [
+            f"{path}: {transcript}\n{a.reply.reply}"
+            for path, (a, transcript) in zip(wavs, results, strict=True)
+        ]
+    else:
+        out = [a.reply.reply for a, _ in results]
+    if out:
+        sys.stdout.write("\n".join(out) + "\n")
+        sys.stdout.flush()
+    if not mute:
+        speak([a.reply.reply for a, _ in results])
+    return 0
+
+
+def _stdin_lines() -> list[str]:
+    """Each line of stdin, as given; bytes that are not UTF-8 are replaced, never fatal."""
+    data = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    lines = data.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the newline that ends the last line does not start another
+    return [line.removesuffix("\r") for line in lines]
+
+
+def _transcribe(paths: Sequence[Path], model: Path | None) -> list[str]:
+    """The Vosk transcript of each WAV file, checking every path before loading the model."""
+    for path in paths:
+        if not path.is_file():
+            raise UserError(f"WAV file not found: {path}; check the path and try again")
+    from assistant.asr import Transcriber  # Vosk only when asked for
+
+    transcriber = Transcriber.load(model)
+    return [transcriber.transcribe_file(path).text for path in paths]
+
+
+def speak(replies: Sequence[str]) -> None:
+    """Say each reply aloud with the user's voice settings, one after another."""
+    if not replies:
+        return
+    from assistant.audio import Player  # speech engine and sound only when speaking
+    from assistant.settings import load_settings
+    from assistant.tts import Synthesizer
+
+    settings, warning = load_settings()
+    if warning:
+        print(warning, file=sys.stderr)
+    synthesizer = Synthesizer(rate=settings.rate, voice=settings.voice, volume=settings.volume)
+    player = Player()
+    for reply in replies:
+        player.play(synthesizer.synthesize(reply))

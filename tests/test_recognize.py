@@ -1,0 +1,276 @@
+"""Recognising concerns, red flags and negation in what people say."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents.load import load_lexicon
+from intents.models import Lexicon, Match, Negation
+from intents.recognize import recognize
+from tests.lexicon_helpers import lexicon
+
+SMALL = lexicon(
+    """
+[matching]
+fillers = ["really", "so"]
+hesitations = ["um", "uh"]
+gap_max = 3
+gap_stops = ["but"]
+
+[lists]
+body_part = ["knee", "ankle", "lower back", "shoulder"]
+
+[ignore]
+phrases = ["fell asleep"]
+
+[[concern]]
+name = "surgery"
+signal = "physiotherapy"
+phrases = ["surgery", "operation", "replacement", "knee replacement"]
+
+[[concern]]
+name = "injury"
+signal = "physiotherapy"
+phrases = ["sprain", "tear", "fell"]
+
+[[concern]]
+name = "stress"
+signal = "massage"
+phrases = ["stress", "stressed out"]
+
+[[concern]]
+name = "insomnia"
+signal = "massage"
+phrases = ["can't sleep"]
+
+[[concern]]
+name = "tension"
+signal = "massage"
+phrases = ["tight"]
+
+[[concern]]
+name = "headache"
+signal = "massage"
+phrases = ["headache"]
+
+[[red_flag]]
+name = "heart_attack"
+urgency = "emergency"
+phrases = ["chest pain", "pain * chest"]
+
+[[red_flag]]
+name = "meningitis"
+urgency = "emergency"
+when = [{all = ["headache", "fever", "stiff_neck"]}]
+
+[[red_flag]]
+name = "clot"
+urgency = "urgent"
+phrases = ["swollen calf"]
+when = [{all = ["clot", "breathless"], urgency = "emergency"}]
+
+[[red_flag]]
+name = "weak_side"
+urgency = "emergency"
+when = [{all = ["one_side"], unless = ["stroke_history"]}]
+
+[[contraindication]]
+name = "fever"
+phrases = ["fever"]
+
+[[symptom]]
+name = "stiff_neck"
+phrases = ["stiff neck"]
+
+[[symptom]]
+name = "breathless"
+phrases = ["short of breath"]
+
+[[symptom]]
+name = "one_side"
+phrases = ["left arm is weak"]
+
+[[symptom]]
+name = "stroke_history"
+phrases = ["had a stroke"]
+"""
+)
+
+
+def heard(text: str, lx: Lexicon = SMALL) -> list[tuple[str, bool]]:
+    """(name, negated) of every match, in order."""
+    return [(m.name, m.negated) for m in recognize(text, lx)]
+
+
+def names(text: str, lx: Lexicon = SMALL) -> list[str]:
+    """Names of the matches that are not negated."""
+    return [m.name for m in recognize(text, lx) if not m.negated]
+
+
+def only(text: str, name: str) -> Match:
+    found = [m for m in recognize(text, SMALL) if m.name == name]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_nothing_relevant_gives_no_match() -> None:
+    assert recognize("what's the weather like tomorrow", SMALL) == []
+    assert recognize("", SMALL) == []
+
+
+def test_a_match_says_what_was_heard_and_where() -> None:
+    m = only("yesterday i sprained it", "injury")
+    assert (m.kind, m.words, m.start, m.end, m.signal) == (
+        "concern",
+        "sprained",
+        2,
+        3,
+        "physiotherapy",
+    )
+
+
+def test_multi_word_phrases_win_over_the_words_inside_them() -> None:
+    m = only("i had a knee replacement", "surgery")
+    assert m.words == "knee replacement"
+
+
+def test_inflections_and_plurals_need_no_listing() -> None:
+    for text in ("i sprained it", "ankle sprains", "spraining", "i tore it", "a torn muscle"):
+        assert names(text) == ["injury"], text
+
+
+def test_a_body_part_next_to_a_concern_is_part_of_what_was_heard() -> None:
+    assert only("i had surgery on my knee", "surgery").words == "surgery on my knee"
+    assert only("my lower back surgery", "surgery").words == "lower back surgery"
+    assert only("i think i might have sprained my ankle", "injury").said == (
+        "i might have sprained my ankle"
+    )
+
+
+def test_fillers_inside_a_phrase_and_hesitations_are_stepped_over() -> None:
+    assert names("i'm so um stressed really out") == ["stress"]
+    assert only("stressed really out", "stress").words == "stressed really out"
+
+
+def test_a_gap_stands_for_a_few_words_but_not_past_a_stop_word() -> None:
+    assert names("pain in my chest") == ["heart_attack"]
+    assert names("pain in my left side of the chest") == []
+    assert names("pain but my chest") == []
+
+
+def test_ignored_phrases_hide_their_words() -> None:
+    assert names("i fell asleep on the couch") == []
+    assert names("i fell on the ice") == ["injury"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no chest pain",
+        "i don't have chest pain",
+        "i have never had surgery",
+        "i haven't had an operation",
+        "without any surgery",
+        "it isn't stress",
+    ],
+)
+def test_negation_words_negate_what_follows(text: str) -> None:
+    assert all(negated for _, negated in heard(text)), heard(text)
+    assert heard(text)
+
+
+def test_no_x_or_y_negates_both() -> None:
+    assert heard("no surgery or stress") == [("surgery", True), ("stress", True)]
+
+
+def test_it_is_not_x_it_is_y() -> None:
+    assert heard("it's not stress it's my operation") == [("stress", True), ("surgery", False)]
+
+
+@pytest.mark.parametrize("end", ["but", "just", "only"])
+def test_but_just_and_only_end_the_negation(end: str) -> None:
+    assert heard(f"no surgery {end} stress") == [("surgery", True), ("stress", False)]
+
+
+def test_negation_reaches_only_a_few_words() -> None:
+    assert heard("no it was a long time before the surgery") == [("surgery", False)]
+
+
+def test_red_flags_are_negated_only_close_to_the_negation() -> None:
+    # four words away: near enough for a concern, too far for a red flag (escalate)
+    assert heard("no worries at all about the chest pain") == [("heart_attack", False)]
+    assert heard("no worries at all about the surgery") == [("surgery", True)]
+
+
+def test_hedges_still_count() -> None:
+    assert heard("i think i might have sprained it") == [("injury", False)]
+    assert heard("i'm not sure but i think i sprained it") == [("injury", False)]
+
+
+def test_negation_words_inside_a_phrase_are_that_phrase() -> None:
+    assert heard("i can't sleep") == [("insomnia", False)]
+
+
+def test_something_that_went_away_is_negated_but_never_a_red_flag() -> None:
+    assert heard("the headache went away") == [("headache", True)]
+    assert heard("the chest pain went away") == [("heart_attack", False)]
+
+
+def test_a_rule_needs_all_its_parts() -> None:
+    assert "meningitis" in names("headache fever and a stiff neck")
+    assert "meningitis" not in names("headache and a stiff neck")
+
+
+def test_a_negated_part_stops_a_rule() -> None:
+    assert "meningitis" not in names("headache and stiff neck but no fever")
+
+
+def test_a_rule_match_names_its_parts_and_spans_them() -> None:
+    m = only("a headache then a fever and a stiff neck", "meningitis")
+    assert [p.name for p in m.parts] == ["headache", "fever", "stiff_neck"]
+    assert (m.start, m.end, m.urgency) == (1, 9, "emergency")
+    assert m.said == "a headache, a fever and a stiff neck"
+
+
+def test_a_rule_can_raise_the_urgency_of_its_own_flag() -> None:
+    urgencies = [
+        m.urgency for m in recognize("swollen calf and short of breath", SMALL) if m.name == "clot"
+    ]
+    assert sorted(urgencies) == ["emergency", "urgent"]
+
+
+def test_unless_stops_a_rule() -> None:
+    assert "weak_side" in names("my left arm is weak")
+    assert "weak_side" not in names("i had a stroke and my left arm is weak")
+
+
+def test_a_hand_built_lexicon_must_be_compiled() -> None:
+    bare = Lexicon((), (), (), (), Negation((), (), (), frozenset()), {})
+    with pytest.raises(ValueError, match="load_lexicon"):
+        recognize("hello", bare)
+
+
+# The packaged lexicon, on the cases the issue names.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("i had a knee replacement", ["surgery"]),
+        ("i've got whiplash from a car accident", ["injury"]),
+        ("i was diagnosed with multiple sclerosis", ["neurological"]),
+        ("i have plantar fasciitis", ["diagnosed_condition"]),
+        ("my shoulders are full of knots", ["muscle_tension"]),
+        ("i get me greens", ["headache"]),
+        ("i have no energy", ["fatigue"]),
+    ],
+)
+def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
+    lx = load_lexicon()
+    got = list(
+        dict.fromkeys(m.name for m in recognize(text, lx) if not m.negated and m.kind == "concern")
+    )
+    assert got == expected
+
+
+def test_packaged_lexicon_hears_no_chest_pain_as_negated() -> None:
+    matches = recognize("i don't have any chest pain", load_lexicon())
+    assert matches and all(m.negated for m in matches if m.kind in ("red_flag", "concern"))

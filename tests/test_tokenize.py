@@ -1,0 +1,74 @@
+"""Tokenising: the same keys for what people say and for the lexicon."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents.tokenize import fold, stem, stems, tokenize
+
+
+def test_fold_ignores_case_accents_and_apostrophe_styles() -> None:
+    assert fold("CAF\u00c9 Don\u2019t") == fold("caf\u00e9 don't") == "cafe don't"
+
+
+def test_fold_treats_sharp_s_and_dotless_i_like_their_capitals() -> None:
+    assert fold("STRASSE") == fold("straße")
+    assert fold("\u0131") == fold("I")
+
+
+def test_tokens_keep_the_heard_text_and_their_position() -> None:
+    tokens = tokenize("I've SPRAINED my ankle!")
+    assert [t.text for t in tokens] == ["i've", "sprained", "my", "ankle"]
+    assert [t.index for t in tokens] == [0, 1, 2, 3]
+    assert tokens[0].stem == "ive"
+
+
+@pytest.mark.parametrize(
+    ("forms", "expected_same"),
+    [
+        (["sprain", "sprains", "sprained", "spraining"], True),
+        (["ache", "aches", "ached", "aching"], True),
+        (["knee", "knees"], True),
+        (["injury", "injuries"], True),
+        (["tear", "tore", "torn"], True),
+        (["break", "broke", "broken"], True),
+        (["fall", "fell", "falling"], True),
+        (["stiff", "stiffness"], True),
+        (["sudden", "suddenly"], True),
+        (["slip", "slipped", "slipping"], True),
+        (["knot", "knotted", "knots"], True),
+    ],
+)
+def test_inflections_meet_at_one_stem(forms: list[str], expected_same: bool) -> None:
+    assert (len({stem(f) for f in forms}) == 1) is expected_same
+
+
+@pytest.mark.parametrize(
+    "different",
+    [
+        ("having", "had"),
+        ("note", "not"),
+        ("stress", "stres"),
+        ("arthritis", "arthriti"),
+        ("need", "ne"),
+    ],
+)
+def test_words_that_must_stay_apart(different: tuple[str, str]) -> None:
+    a, b = different
+    assert stem(a) != stem(b) or a == b
+
+
+def test_words_that_end_like_suffixes_are_kept() -> None:
+    assert stem("arthritis") == "arthritis"
+    assert stem("sclerosis") == "sclerosis"
+    assert stem("stress") == "stress"
+    assert stem("nervous") == "nervous"
+
+
+def test_stems_split_on_punctuation_and_hyphens() -> None:
+    assert stems("long-term pain.") == ("long", "term", "pain")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x1f", "😀🔥", "頭が痛い", "x" * 10_000])
+def test_any_text_tokenises_without_error(text: str) -> None:
+    tokenize(text)
