@@ -386,13 +386,15 @@ from assistant.tts import make_audio
 from tests.virtual_mic import open_fifo_reader
 t = np.arange(22050 * 10) / 22050
 clip = make_audio((np.sin(2 * np.pi * 440 * t) * 8000).astype(np.int16), 22050)
-speaker = open_fifo_reader(Path(sys.argv[1]), limit=2 * 22050, then="drain")  # 1 s, then stop
+# Read 1 s, then stop reading: the player cannot get further ahead than the buffers allow.
+speaker = open_fifo_reader(Path(sys.argv[1]), limit=2 * 22050, then="pause")
 player = Player()
 outcome = {}
 worker = threading.Thread(target=lambda: outcome.update(finished=player.play(clip)))
 worker.start()
 speaker.reached.wait(30)
 player.stop()
+speaker.release()  # read what is left, until the player closes the device
 worker.join(30)
 speaker.join(30)
 heard = np.frombuffer(bytes(speaker.data), dtype="<i2")
@@ -406,8 +408,9 @@ print(json.dumps({
 
 
 def test_player_stop_from_another_thread_cuts_a_long_playback_short(tmp_path: Path) -> None:
-    # The speaker is a FIFO: playback advances only as fast as the test reads, so the stop
-    # lands at a known point without any clock.
+    # The speaker is a FIFO: playback advances only as fast as the test reads, and the test
+    # stops reading before it asks the player to stop, so the stop lands at a known point
+    # whatever the scheduling.
     audio = make_virtual_audio(tmp_path, b"", speaker_fifo=True)
     result = run_scenario(audio, STOP, str(audio.speaker_output))
     assert result["finished"] is False

@@ -255,8 +255,9 @@ class FifoReader:
 
     Reads until ``limit`` bytes, then sets ``reached`` and either keeps reading until the writer
     closes (``then="drain"``), closes its end at once (``then="close"``, which breaks the
-    writer's stream), or stops reading but keeps the FIFO open (``then="hold"``, which stalls
-    the writer until ``release()``).
+    writer's stream), stops reading but keeps the FIFO open (``then="hold"``, which stalls the
+    writer until ``release()`` closes it), or stops reading until ``release()`` and then reads
+    on until the writer closes (``then="pause"``).
     """
 
     def __init__(self, path: Path, limit: int, then: str = "drain") -> None:
@@ -292,12 +293,13 @@ class FifoReader:
                     self.reached.set()
                     if self.then == "close":
                         return
-                    if self.then == "hold":
+                    if self.then in ("hold", "pause"):
                         self._release.wait(60)
-                        return
+                        if self.then == "hold":
+                            return
 
     def release(self) -> None:
-        """Stop holding the FIFO: close it (the writer then fails)."""
+        """End a hold (the FIFO is closed, so the writer fails) or a pause (reading resumes)."""
         self._release.set()
 
     def join(self, timeout: float = 30.0) -> None:
