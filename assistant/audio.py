@@ -553,6 +553,7 @@ class Microphone:
             raise self._error
         if (
             self.stall_timeout is not None
+            and self._thread is not None
             and not self._done.is_set()
             and time.monotonic() - self._last_block > self.stall_timeout
         ):

@@ -84,6 +84,16 @@ def test_format_devices_says_when_there_is_no_microphone() -> None:
 
 # -- capture ---------------------------------------------------------------------------------
 
+
+def test_a_microphone_not_yet_open_has_nothing_to_read() -> None:
+    from assistant.audio import Microphone
+
+    microphone = Microphone()
+    assert microphone.read(timeout=0.05) is None
+    assert list(microphone.frames(timeout=0.05)) == []
+    microphone.close()  # harmless before open
+
+
 CAPTURE = """
 import json, sys
 from pathlib import Path
