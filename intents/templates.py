@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 
-from intents.tokenize import stems
+from intents.tokenize import stems, words
 
 GAP = "*"
 """Stands in a phrase for a gap of a few words."""
@@ -34,11 +34,14 @@ class TemplateError(ValueError):
 class _Parser:
     """Recursive descent over one template string."""
 
-    def __init__(self, text: str, lists: Mapping[str, Sequence[str]], depth: int) -> None:
+    def __init__(
+        self, text: str, lists: Mapping[str, Sequence[str]], depth: int, surface: bool = False
+    ) -> None:
         self.text = text
         self.pos = 0
         self.lists = lists
         self.depth = depth
+        self.surface = surface
 
     def fail(self, why: str) -> TemplateError:
         return TemplateError(f"template {self.text!r}: {why}")
@@ -90,7 +93,8 @@ class _Parser:
         start = self.pos
         while self.pos < len(self.text) and self.text[self.pos] not in _SPECIAL:
             self.pos += 1
-        return [stems(self.text[start : self.pos])]
+        chunk = self.text[start : self.pos]
+        return [tuple(words(chunk)) if self.surface else stems(chunk)]
 
     def list_phrases(self, name: str) -> _Phrases:
         if name not in self.lists:
@@ -99,18 +103,20 @@ class _Parser:
             raise self.fail(f"list {{{name}}} refers to lists too deeply")
         found: _Phrases = []
         for entry in self.lists[name]:
-            found.extend(_Parser(entry, self.lists, self.depth + 1).parse())
+            found.extend(_Parser(entry, self.lists, self.depth + 1, self.surface).parse())
         return found
 
 
 def expand(
-    template: str, lists: Mapping[str, Sequence[str]] | None = None
+    template: str, lists: Mapping[str, Sequence[str]] | None = None, *, surface: bool = False
 ) -> list[tuple[str, ...]]:
     """Every phrase ``template`` stands for, as stem tuples, without duplicates or empties.
 
-    Raises :class:`TemplateError` for a template that does not parse.
+    With ``surface`` the phrases keep the words as written (folded to lower case) instead of
+    stems: what a matcher without stemming is given. Raises :class:`TemplateError` for a
+    template that does not parse.
     """
-    phrases = _Parser(template, lists or {}, 0).parse()
+    phrases = _Parser(template, lists or {}, 0, surface).parse()
     seen: dict[tuple[str, ...], None] = {}
     for phrase in phrases:
         # A gap at either end means nothing; two gaps in a row are one.

@@ -123,6 +123,15 @@ def test_floors_hold_on_the_corpus(name: str) -> None:
     assert s.false_red_flags <= 0.02, s.misses
 
 
+def test_floors_hold_on_the_corpus_never_tuned_on() -> None:
+    # Written and committed before it was scored; the lexicon is not changed for it, so its
+    # accuracy floor is lower (93.3 % when first scored). Safety floors are the same.
+    s = score(rows("corpus_heldout2.jsonl"))
+    assert s.accuracy >= 0.90, s.misses
+    assert s.red_flag_recall == 1.0, s.misses
+    assert s.false_red_flags <= 0.02, s.misses
+
+
 def test_advice_carries_text_decision_and_reply() -> None:
     advice = advise("I tore my hamstring")
     assert isinstance(advice, Advice)

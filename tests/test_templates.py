@@ -58,3 +58,13 @@ def test_a_template_that_explodes_is_refused() -> None:
     ten = "(a|b|c|d|e|f|g|h|i|j)"
     with pytest.raises(TemplateError, match=str(MAX_EXPANSIONS)):
         expand(" ".join([ten] * 5))
+
+
+def test_surface_expansion_keeps_the_words_as_written() -> None:
+    assert set(expand("[i] sprained (my|his) knees", surface=True)) == {
+        ("i", "sprained", "my", "knees"),
+        ("i", "sprained", "his", "knees"),
+        ("sprained", "my", "knees"),
+        ("sprained", "his", "knees"),
+    }
+    assert expand("Don't", surface=True) == [("don't",)]
