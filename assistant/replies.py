@@ -169,7 +169,14 @@ def second_person(words: str) -> str:
 
 
 def quote(match: Match) -> str:
-    """What the person said for ``match``, turned toward them and kept short."""
+    """What the person said for ``match``, turned toward them and kept short.
+
+    A concern or caution heard through a rule ("a knee replacement" + "six weeks ago") is
+    named by its label ("a recent operation"); a red flag keeps the words, so the person
+    hears exactly what worried us.
+    """
+    if match.parts and match.kind != "red_flag" and match.label:
+        return match.label
     said = match.said if len(match.said.split()) <= _MAX_QUOTE_WORDS else match.words
     return second_person(said)
 
@@ -226,6 +233,8 @@ def compose(decision: Decision) -> Reply:
                 f"Massage might help with {label} later, but because you mentioned "
                 f"{quote(contra[0])}, ask a clinician first."
             )
+        elif quote(contra[0]) == quote(physio[0]):
+            parts.append("Massage should wait until a clinician says it is safe.")
         else:
             parts.append(
                 f"Because you mentioned {quote(contra[0])}, ask a clinician before any massage."

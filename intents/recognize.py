@@ -58,6 +58,85 @@ _SUBJECTS = _stems(
 )
 # ... or, failing that, at an article just before the words.
 _DETERMINERS = _stems({"a", "an", "some", "the", "this", "these"})
+# Between the speaker and the words only these may stand ("i think i might have sprained").
+_LEAD_IN_FILLERS = _stems(
+    {
+        "think",
+        "might",
+        "may",
+        "must",
+        "have",
+        "had",
+        "has",
+        "got",
+        "just",
+        "really",
+        "so",
+        "been",
+        "am",
+        "is",
+        "are",
+        "was",
+        "also",
+        "still",
+        "a",
+        "an",
+        "the",
+        "some",
+        "recently",
+        "probably",
+        "maybe",
+        "do",
+        "did",
+        "feel",
+        "felt",
+        "get",
+        "keep",
+        "always",
+        "definitely",
+        "actually",
+        "kind",
+        "of",
+        "bit",
+        "quite",
+        "very",
+        "too",
+        "all",
+        "suffer",
+        "from",
+        "with",
+        "like",
+        "totally",
+        "completely",
+        "getting",
+        "being",
+        "become",
+        "gone",
+        # who it happened to: "my son hurt his knee"
+        "son",
+        "daughter",
+        "husband",
+        "wife",
+        "partner",
+        "mum",
+        "mom",
+        "dad",
+        "mother",
+        "father",
+        "child",
+        "kid",
+        "friend",
+        "brother",
+        "sister",
+        "boyfriend",
+        "girlfriend",
+    }
+)
+# A body part right after a past-tense verb belongs to it without a preposition
+# ("sprained my ankle", "tore my hamstring"); after a noun it does not ("operation my leg").
+_PAST_FORMS = frozenset(
+    {"tore", "broke", "hurt", "did", "done", "bust", "put", "cut", "hit", "split"}
+)
 # A quote never reaches back past these.
 _CLAUSE_BREAKS = _stems({"and", "but", "so", "because", "or", "then", "also", "though", "although"})
 _LEAD_IN_REACH = 4
@@ -197,7 +276,7 @@ def _negate_backward(keys: Sequence[str], at: int, hits: list[_Hit], lexicon: Le
 def _to_match(
     hit: _Hit, tokens: Sequence[Token], keys: Sequence[str], compiled: CompiledLexicon
 ) -> Match:
-    start, end = _attach_body_part(hit.start, hit.end, keys, compiled)
+    start, end = _attach_body_part(hit.start, hit.end, tokens, keys, compiled)
     lead = _lead_in(start, keys)
     term = hit.term
     return Match(
@@ -219,8 +298,12 @@ def _text(tokens: Sequence[Token], start: int, end: int) -> str:
     return " ".join(t.text for t in tokens[start:end])
 
 
+def _past_tense(word: str) -> bool:
+    return word.endswith("ed") or word in _PAST_FORMS
+
+
 def _attach_body_part(
-    start: int, end: int, keys: Sequence[str], compiled: CompiledLexicon
+    start: int, end: int, tokens: Sequence[Token], keys: Sequence[str], compiled: CompiledLexicon
 ) -> tuple[int, int]:
     """Widen a match over a body part said right before or after it ("knee surgery")."""
     parts = compiled.body_parts
@@ -236,6 +319,8 @@ def _attach_body_part(
     j = end
     if j < len(keys) and keys[j] in _PREPOSITIONS:
         j += 1
+    elif not (_past_tense(tokens[end - 1].text) or keys[end - 1] in _POSSESSIVES):
+        return start, end
     if j < len(keys) and keys[j] in _POSSESSIVES:
         j += 1
     if j < len(keys) and keys[j] in _SIDES:
@@ -254,8 +339,12 @@ def _lead_in(start: int, keys: Sequence[str]) -> int:
             break
         if keys[p] in _SUBJECTS:
             return p
+        if keys[p] not in _LEAD_IN_FILLERS:
+            break
     if start > 0 and keys[start - 1] in _DETERMINERS:
         return start - 1
+    if start > 1 and keys[start - 2] in _DETERMINERS and keys[start - 1] not in _CLAUSE_BREAKS:
+        return start - 2  # "a car accident"
     return start
 
 

@@ -126,3 +126,25 @@ def test_more_explains_how_the_therapy_works() -> None:
 
 def test_compose_works_on_any_decision() -> None:
     assert compose(decide([])).reply.endswith("?")
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("my son hurt his knee at football", "Because you mentioned your son hurt his knee,"),
+        ("i was in a car accident", "Because you mentioned a car accident,"),
+        ("after my operation my leg is weak", "Because you mentioned your operation,"),
+        (
+            "i had a knee replacement six weeks ago",
+            "Because you mentioned you had a knee replacement,",
+        ),
+    ],
+)
+def test_quotes_read_naturally(text: str, start: str) -> None:
+    assert advise(text).reply.explanation.startswith(start)
+
+
+def test_a_caution_heard_in_the_same_words_is_not_quoted_twice() -> None:
+    reply = advise("i broke my arm in march").reply.reply
+    assert reply.count("you broke your arm") == 1
+    assert "Massage should wait until a clinician says it is safe." in reply
