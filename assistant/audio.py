@@ -604,6 +604,8 @@ class Player:
         self.block_seconds = block_seconds
         self._stop = threading.Event()
         self._playing = threading.Event()
+        self.first_block_at: float | None = None
+        """perf_counter() time the last play() handed its first block to the device."""
 
     @property
     def playing(self) -> bool:
@@ -653,6 +655,8 @@ class Player:
                     stream.abort()  # discard what is buffered: stop means now
                     return False
                 stream.write(samples[start : start + block])
+                if start == 0:
+                    self.first_block_at = time.perf_counter()
             if self._stop.is_set():
                 stream.abort()
                 return False

@@ -136,6 +136,35 @@ class Speaker:
 
 
 @dataclass
+class TurnTiming:
+    """Where the time goes between the end of the person's speech and the first reply sound.
+
+    Recorded only when asked (the latency benchmark); all values in seconds.
+    """
+
+    end_of_speech_wait: float = 0.0
+    """Audio from the end of the last word to the decision that the utterance had ended."""
+    final_decoding: float = 0.0
+    """The recogniser call that closed the utterance."""
+    deciding: float = 0.0
+    """Understanding, deciding and wording the reply (the dialogue's turn)."""
+    synthesis: float = 0.0
+    """Rendering the first spoken line of the reply."""
+    playback_start: float = 0.0
+    """From starting playback to the first block handed to the sound device."""
+
+    @property
+    def after_end_of_speech(self) -> float:
+        """The work done once the end of speech was decided."""
+        return self.final_decoding + self.deciding + self.synthesis + self.playback_start
+
+    @property
+    def total(self) -> float:
+        """From the last speech sample to the first reply sample played."""
+        return self.end_of_speech_wait + self.after_end_of_speech
+
+
+@dataclass
 class BargeIn:
     """Listens, while the assistant speaks, for the person saying "stop" on its own."""
 
@@ -182,6 +211,9 @@ class VoiceConversation:
     """Where "listening" and "heard" notes go (captions are for what is spoken)."""
     log: TranscriptLog | None = None
     """The opt-in transcript log (--log-transcripts)."""
+    timings: list[TurnTiming] | None = None
+    """When a list, each answered turn's TurnTiming is appended (for the latency benchmark)."""
+    _turn: TurnTiming | None = None
     unspoken: bool = False
     """A line could not be spoken this turn; apologise before listening."""
     microphone_ok: bool = True
@@ -213,7 +245,11 @@ class VoiceConversation:
             event: Event = Start()
             while True:
                 try:
-                    next_event = self.carry_out(self.dialogue.handle(event))
+                    started = time.perf_counter()
+                    outputs = self.dialogue.handle(event)
+                    if self._turn is not None:
+                        self._turn.deciding = time.perf_counter() - started
+                    next_event = self.carry_out(outputs)
                 except UserError:
                     raise
                 except Exception:
@@ -267,7 +303,12 @@ class VoiceConversation:
             self.saver.save(say)
         if self.speaker is not None:
             try:
-                self._speak(self.speaker.render(say))
+                started = time.perf_counter()
+                audio = self.speaker.render(say)
+                turn, self._turn = self._turn, None  # only the first line of a reply counts
+                if turn is not None:
+                    turn.synthesis = time.perf_counter() - started
+                self._speak(audio, turn)
             except UserError:
                 raise
             except Exception:
@@ -275,10 +316,11 @@ class VoiceConversation:
                 log.exception("Speaking failed")
                 self.unspoken = True
 
-    def _speak(self, audio: SpokenAudio) -> bool:
+    def _speak(self, audio: SpokenAudio, turn: TurnTiming | None = None) -> bool:
         """Play audio while listening only for "stop"; False if the person stopped it."""
         assert self.speaker is not None
         player = self.speaker.player
+        play_called = time.perf_counter()
         barge_in = BargeIn(self.transcriber.stream(grammar=[BARGE_IN_WORD], end_silence=0.3))
         failure: list[UserError] = []
 
@@ -302,6 +344,9 @@ class VoiceConversation:
         finally:
             self.microphone.muted = False
             self.microphone.drain()  # the tail of our own voice is not the person's answer
+        if turn is not None and self.timings is not None and player.first_block_at is not None:
+            turn.playback_start = player.first_block_at - play_called
+            self.timings.append(turn)
         if failure:
             # No speaker: the captions still carry the conversation.
             self._note(failure[0].message)
@@ -315,10 +360,8 @@ class VoiceConversation:
             from assistant import earcons
 
             self._earcons = {"listening": earcons.listening_started(), "heard": earcons.heard()}
-        try:
-            self.speaker.player.play(self._earcons[name])
-        except UserError as error:
-            self._note(error.message)
+        # Muted like speech, so the microphone does not take the tone for the person.
+        self._speak(self._earcons[name])
 
     def _save(self, settings: Settings) -> None:
         try:
@@ -346,7 +389,8 @@ class VoiceConversation:
             else None
         )
         self._note("listening")
-        waited = 0.0
+        waited = 0.0  # seconds, for the no-speech timeout
+        fed = 0.0  # seconds of audio given to the recognisers; Vosk's word times use this clock
         try:
             while True:
                 frame = self.microphone.read(timeout=0.5)
@@ -354,14 +398,21 @@ class VoiceConversation:
                     waited += 0.5
                     continue
                 waited += len(frame) / BYTES_PER_SECOND
+                fed += len(frame) / BYTES_PER_SECOND
                 try:
+                    started = time.perf_counter()
                     utterance = open_recognizer.accept(frame)
                     short_utterance = short_recognizer.accept(frame) if short_recognizer else None
+                    decoding = time.perf_counter() - started
                 except Exception:  # a recogniser fault ends this turn, not the loop
                     log.exception("Recognition failed")
                     return Failure(RECOGNITION_FAULT)
                 if utterance is not None or short_utterance is not None:
                     text = self._choose(utterance, short_utterance, short_recognizer)
+                    if text and self.timings is not None:
+                        heard = utterance if utterance is not None else short_utterance
+                        last_word_end = heard.words[-1].end if heard and heard.words else fed
+                        self._turn = TurnTiming(max(0.0, fed - last_word_end), decoding)
                     if text:
                         self._note(f"heard: {text}")
                         if self.log is not None:
