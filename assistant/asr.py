@@ -129,20 +129,24 @@ class Transcriber:
 
 @dataclass
 class StreamRecognizer:
-    """Streaming recognition whose utterances end after `end_silence` seconds without new words.
+    """Streaming recognition whose utterances end after `end_silence` seconds without speech.
 
     Vosk's own endpointing closes segments after about half a second; segments are gathered
     until the person has been quiet for the configured time, so slow speakers are not cut off.
+    Quiet time is measured from the end of the last recognised word (Vosk's word timings), not
+    from when Vosk reported it, because Vosk reports words late.
     """
 
     recognizer: Any
     """The Vosk KaldiRecognizer being fed."""
     end_silence: float = 0.8
-    """Seconds without a new word that end an utterance."""
-    audio_seconds: float = 0.0
-    """Audio fed since the last utterance ended."""
-    last_change: float = 0.0
-    """When (in `audio_seconds`) the words heard last changed."""
+    """Seconds of silence after the last word that end an utterance."""
+    stream_seconds: float = 0.0
+    """Audio fed so far; Vosk's word times use the same clock."""
+    utterance_start: float = 0.0
+    """When (in `stream_seconds`) the utterance in progress began."""
+    last_speech: float = 0.0
+    """When (in `stream_seconds`) speech was last known to go on."""
     last_partial: str = ""
     """The current partial text of the open segment."""
     segments: list[Transcript] = field(default_factory=list)
@@ -150,24 +154,23 @@ class StreamRecognizer:
 
     def accept(self, frame: bytes) -> Utterance | None:
         """Feed 16 kHz mono 16-bit audio; returns the utterance once it has ended."""
-        self.audio_seconds += len(frame) / BYTES_PER_SECOND
+        self.stream_seconds += len(frame) / BYTES_PER_SECOND
         if self.recognizer.AcceptWaveform(frame):
             segment = _parse_result(self.recognizer.Result())
             self.last_partial = ""
             if segment.text or segment.unknown:
                 self.segments.append(segment)
-                self.last_change = self.audio_seconds
+                self.last_speech = segment.words[-1].end if segment.words else self.stream_seconds
         else:
             partial = json.loads(self.recognizer.PartialResult()).get("partial", "")
             partial = " ".join(w for w in partial.split() if w != UNKNOWN_WORD)
             if partial != self.last_partial:
                 self.last_partial = partial
-                self.last_change = self.audio_seconds
+                self.last_speech = self.stream_seconds  # words still coming: not quiet yet
         heard_something = bool(self.segments or self.last_partial)
-        quiet_for = self.audio_seconds - self.last_change
-        if heard_something and (
-            quiet_for >= self.end_silence or self.audio_seconds >= MAX_UTTERANCE_SECONDS
-        ):
+        quiet_for = self.stream_seconds - self.last_speech
+        too_long = self.stream_seconds - self.utterance_start >= MAX_UTTERANCE_SECONDS
+        if heard_something and (quiet_for >= self.end_silence or too_long):
             return self.flush()
         return None
 
@@ -187,5 +190,4 @@ class StreamRecognizer:
         self.recognizer.Reset()
         self.segments = []
         self.last_partial = ""
-        self.audio_seconds = 0.0
-        self.last_change = 0.0
+        self.utterance_start = self.last_speech = self.stream_seconds

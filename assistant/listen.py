@@ -229,10 +229,12 @@ class VoiceConversation:
         save_replies: Path | None,
     ) -> VoiceConversation:
         """Load the model, open the devices; a UserError names anything missing."""
+        from assistant.advice import advise
         from assistant.asr import Transcriber
         from assistant.listen_text import ReplySaver
 
         transcriber = Transcriber.load(model)
+        advise("")  # read the lexicon now rather than during the person's first turn
         saver = ReplySaver(save_replies, settings) if save_replies is not None else None
         microphone = _open_microphone(settings)
         return cls(Dialogue(settings), transcriber, microphone, speaker, saver)
@@ -342,8 +344,9 @@ class VoiceConversation:
                     break
             playing.join()
         finally:
+            # Frames heard while muted were our own voice and are dropped on unmuting; frames
+            # from before (while the reply was being synthesised) are the person's, and kept.
             self.microphone.muted = False
-            self.microphone.drain()  # the tail of our own voice is not the person's answer
         if turn is not None and self.timings is not None and player.first_block_at is not None:
             turn.playback_start = player.first_block_at - play_called
             self.timings.append(turn)
