@@ -171,9 +171,7 @@ GREETING = (
 )
 CLARIFY_GO_AHEAD = "Go ahead, tell me a little about it."
 STILL_UNCLEAR = "I still can't tell which would suit you better."
-CONSULT_BOTH = (
-    "Talking with both a physiotherapist and a massage therapist can help you decide."
-)
+CONSULT_BOTH = "Talking with both a physiotherapist and a massage therapist can help you decide."
 OFFER_AFTER_UNCLEAR = "Say tell me more to hear what each one is for, or describe it another way."
 OFFER = "Would you like to hear more? You can also say repeat, or start over."
 OFFER_AFTER_WARNING = "Say repeat to hear that again, or tell me more to hear why."
