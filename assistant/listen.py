@@ -272,7 +272,10 @@ class VoiceConversation:
         for output in outputs:
             match output:
                 case Say():
-                    self.say(output)
+                    if not self.say(output):
+                        # The person said "stop": the rest of this turn is dropped, and the
+                        # dialogue hears the stop like any other (caption, then listening).
+                        return Heard(BARGE_IN_WORD)
                 case PlayEarcon(name=name):
                     self._play_earcon(name)
                 case SetRate() | SetVolume():
@@ -296,11 +299,14 @@ class VoiceConversation:
 
     # -- speaking --------------------------------------------------------------------------
 
-    def say(self, say: Say) -> None:
-        """Caption every line; speak it (with barge-in) unless muted; save it when asked."""
+    def say(self, say: Say) -> bool:
+        """Caption every line; speak it (with barge-in) unless muted; save it when asked.
+
+        False when the person stopped it by saying "stop".
+        """
         print(say.text, file=self.out, flush=True)
         if not say.spoken:
-            return
+            return True
         if self.saver is not None:
             self.saver.save(say)
         if self.speaker is not None:
@@ -310,13 +316,14 @@ class VoiceConversation:
                 turn, self._turn = self._turn, None  # only the first line of a reply counts
                 if turn is not None:
                     turn.synthesis = time.perf_counter() - started
-                self._speak(audio, turn)
+                return self._speak(audio, turn)
             except UserError:
                 raise
             except Exception:
                 # The caption is out; the person hears an apology before the next turn.
                 log.exception("Speaking failed")
                 self.unspoken = True
+        return True
 
     def _speak(self, audio: SpokenAudio, turn: TurnTiming | None = None) -> bool:
         """Play audio while listening only for "stop"; False if the person stopped it."""
