@@ -254,10 +254,10 @@ class VoiceConversation:
                     next_event = self.carry_out(outputs)
                 except UserError:
                     raise
-                except Exception:
+                except Exception as error:
                     # An engine fault mid-turn must not end the conversation: the dialogue
                     # apologises, and gives up cleanly only if it keeps happening.
-                    log.exception("A turn failed")
+                    _log_fault("A turn failed", error)
                     next_event = Failure(INTERNAL_FAULT)
                 if next_event is None:
                     return 0
@@ -319,9 +319,9 @@ class VoiceConversation:
                 return self._speak(audio, turn)
             except UserError:
                 raise
-            except Exception:
+            except Exception as error:
                 # The caption is out; the person hears an apology before the next turn.
-                log.exception("Speaking failed")
+                _log_fault("Speaking failed", error)
                 self.unspoken = True
         return True
 
@@ -414,8 +414,8 @@ class VoiceConversation:
                     utterance = open_recognizer.accept(frame)
                     short_utterance = short_recognizer.accept(frame) if short_recognizer else None
                     decoding = time.perf_counter() - started
-                except Exception:  # a recogniser fault ends this turn, not the loop
-                    log.exception("Recognition failed")
+                except Exception as error:  # a recogniser fault ends this turn, not the loop
+                    _log_fault("Recognition failed", error)
                     return Failure(RECOGNITION_FAULT)
                 if utterance is not None or short_utterance is not None:
                     text = self._choose(utterance, short_utterance, short_recognizer)
@@ -475,6 +475,13 @@ class VoiceConversation:
 
     def _note(self, text: str) -> None:
         print(f"… {text}", file=self.status, flush=True)
+
+
+def _log_fault(what: str, error: Exception) -> None:
+    """One line on stderr for a fault the conversation recovers from; the traceback only when
+    debug logging is on (the person is told in words, and a traceback is not for them)."""
+    log.warning("%s (%s: %s)", what, type(error).__name__, error,
+                exc_info=log.isEnabledFor(logging.DEBUG))  # fmt: skip
 
 
 def _open_microphone(settings: Settings, refresh: bool = False) -> Microphone:
