@@ -1,0 +1,166 @@
+"""The domain pass: its vocabulary, the text decided on, real speech heard by both passes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.advice import advise
+from assistant.asr import BYTES_PER_SECOND, Transcriber
+from assistant.domain_bias import (
+    COMMON_WORDS,
+    BiasedStream,
+    DomainPass,
+    decision_text,
+    domain_vocabulary,
+    inflections,
+    lexicon_words,
+    model_knows,
+)
+from assistant.wavio import read_16k_mono
+from intents.load import load_lexicon
+from tests.speech import espeak_wav
+
+FRAME = BYTES_PER_SECOND // 10  # 100 ms, as the microphone loop delivers
+PAD = b"\0" * (BYTES_PER_SECOND // 2)
+
+# Sentences whose domain words the general model often turns into common ones.
+SENTENCES = (
+    ("i have numbness in my bottom and back pain", ("numbness", "bottom", "back", "pain")),
+    ("i have a headache a fever and a stiff neck", ("headache", "fever", "stiff", "neck")),
+    ("my face is drooping on one side", ("face", "drooping", "side")),
+    ("i banged my head and i've been throwing up", ("banged", "head", "throwing")),
+    ("my shoulders are tight and i feel stressed", ("shoulders", "tight", "stressed")),
+    ("i've got a knot under my shoulder blade", ("knot", "shoulder", "blade")),
+)
+# Measured on 2026-11-30 with en-us+f1 at 140 wpm: the general model alone hears 11 of these
+# 20 words, both passes together 14.
+GAIN_FLOOR = 2
+
+
+@pytest.fixture(scope="module")
+def domain(transcriber: Transcriber) -> DomainPass:
+    return DomainPass.load(transcriber)
+
+
+def speech_pcm(text: str, folder: Path) -> bytes:
+    wav = espeak_wav(text, folder / "speech.wav", "en-us+f1", 140)
+    return PAD + b"".join(read_16k_mono(wav)) + PAD
+
+
+def test_vocabulary_has_the_lexicon_words_their_forms_and_common_words(domain: DomainPass) -> None:
+    vocabulary = set(domain.vocabulary)
+    assert {"numbness", "drooping", "sprained", "ankle", "chest", "fever"} <= vocabulary
+    assert {"i", "my", "and", "don't"} <= vocabulary
+    assert len(vocabulary) < 5000  # a small grammar, not the model's whole dictionary
+
+
+def test_every_vocabulary_word_is_known_to_the_model(
+    domain: DomainPass, transcriber: Transcriber
+) -> None:
+    knows = model_knows(transcriber)
+    assert all(knows(word) for word in domain.vocabulary)
+    assert not knows("rivaroxabanx")
+
+
+def test_words_the_model_lacks_are_left_out() -> None:
+    lexicon = load_lexicon()
+    everything = domain_vocabulary(lexicon, lambda word: True)
+    without_knee = domain_vocabulary(lexicon, lambda word: not word.startswith("knee"))
+    assert "knee" in everything
+    assert not any(word.startswith("knee") for word in without_knee)
+
+
+def test_only_inflections_the_matcher_folds_back_are_added() -> None:
+    vocabulary = set(domain_vocabulary(load_lexicon(), lambda word: True))
+    assert {"sprain", "sprains", "sprained", "spraining"} <= vocabulary
+    assert "tore" in vocabulary and "broken" in vocabulary  # irregular forms
+    assert "sprainer" not in vocabulary
+    assert inflections("ache") >= {"aches", "ached", "aching"}
+
+
+def test_lexicon_words_come_without_template_syntax() -> None:
+    found = lexicon_words(load_lexicon())
+    assert "chest" in found
+    assert not any(set(word) & set("()[]{}|*") for word in found)
+    assert set(COMMON_WORDS) - found  # the common words add something
+
+
+def test_decision_text_joins_both_hearings_so_either_can_raise_a_concern() -> None:
+    assert decision_text("i am a fan", "i've a fever") == "i am a fan but i've a fever"
+    assert decision_text("", "chest pain") == "chest pain"
+    assert decision_text("knee pain ", "  ") == "knee pain"
+    assert decision_text("", "") == ""
+    # "but" ends a negation in the general hearing before the domain hearing starts.
+    joined = advise(decision_text("my face is not", "face drooping one side")).decision
+    assert joined.red_flags
+
+
+def test_domain_pass_recovers_domain_words_the_general_model_misses(
+    transcriber: Transcriber, domain: DomainPass, tmp_path: Path
+) -> None:
+    general_found = both_found = total = 0
+    for text, keywords in SENTENCES:
+        pcm = speech_pcm(text, tmp_path)
+        general = set(transcriber.transcribe_pcm(pcm).text.split())
+        both = general | set(domain.transcribe_pcm(pcm).text.split())
+        general_found += sum(k in general for k in keywords)
+        both_found += sum(k in both for k in keywords)
+        total += len(keywords)
+    assert both_found >= general_found + GAIN_FLOOR, (general_found, both_found, total)
+
+
+def test_a_stroke_sign_missed_by_the_general_model_is_flagged_with_the_domain_pass(
+    transcriber: Transcriber, domain: DomainPass, tmp_path: Path
+) -> None:
+    pcm = speech_pcm("my face is drooping on one side", tmp_path)
+    general = transcriber.transcribe_pcm(pcm).text
+    heard = domain.transcribe_pcm(pcm).text
+    assert "drooping" not in general.split()  # the mishearing this pass exists for
+    decision = advise(decision_text(general, heard)).decision
+    assert decision.recommendation == "see_doctor"
+    assert decision.urgency == "emergency"
+
+
+def test_biased_stream_hears_an_utterance_with_both_passes(
+    transcriber: Transcriber, domain: DomainPass, tmp_path: Path
+) -> None:
+    pcm = b"\0" * (3 * BYTES_PER_SECOND) + speech_pcm("my face is drooping on one side", tmp_path)
+    pcm += b"\0" * (2 * BYTES_PER_SECOND)
+    alone = transcriber.stream()
+    stream = BiasedStream(transcriber.stream(), domain.stream())
+    heard = []
+    for start in range(0, len(pcm), FRAME):
+        frame = pcm[start : start + FRAME]
+        if start < 2 * BYTES_PER_SECOND:
+            stream.accept(frame)
+            alone.accept(frame)
+            assert not stream.active  # idle: the domain pass costs nothing in silence
+            continue
+        if (result := stream.accept(frame)) is not None:
+            heard.append(result)
+        if (utterance := alone.accept(frame)) is not None:
+            expected = utterance
+    assert len(heard) == 1
+    assert heard[0].utterance.text == expected.text  # the shown transcript is unchanged
+    assert "drooping" in heard[0].domain.split()
+    assert heard[0].text == decision_text(expected.text, heard[0].domain)
+    assert not stream.active  # idle again after the utterance
+
+
+def test_biased_stream_flush_and_reset(
+    transcriber: Transcriber, domain: DomainPass, tmp_path: Path
+) -> None:
+    pcm = speech_pcm("i sprained my ankle", tmp_path)
+    stream = BiasedStream(transcriber.stream(end_silence=5.0), domain.stream())
+    for start in range(0, len(pcm), FRAME):
+        assert stream.accept(pcm[start : start + FRAME]) is None
+    heard = stream.flush()
+    assert heard is not None
+    assert "ankle" in heard.text.split()
+    assert stream.flush() is None
+    for start in range(0, len(pcm), FRAME):
+        stream.accept(pcm[start : start + FRAME])
+    stream.reset()
+    assert stream.flush() is None
