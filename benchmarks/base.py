@@ -1,0 +1,93 @@
+"""What every benchmark section shares: the run's options and the piece of report it returns."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "tests" / "data" / "corpus.jsonl"
+DOCS = REPO / "docs"
+
+
+@dataclass(frozen=True)
+class Options:
+    """How big a run is and where it writes."""
+
+    quick: bool = False
+    """A small subset of conditions and utterances (under 2 minutes)."""
+    workers: int = 2
+    """Processes that decode in parallel (each loads the model once)."""
+    out_dir: Path = DOCS
+    """Where benchmarks.md, benchmarks.json and the PNG plots go."""
+    seed: int = 20240601
+    """Seed of every random choice (subset, voice rotation, noise)."""
+    limit: int | None = None
+    """At most this many utterances in the spoken benchmark (for tests)."""
+    command: str = "python -m assistant bench"
+    """The command line that made the report, printed in it."""
+
+
+@dataclass
+class Section:
+    """One part of the report."""
+
+    title: str
+    """Heading of the section."""
+    markdown: str
+    """Body, in Markdown (tables, notes, image links)."""
+    figures: list[Path] = field(default_factory=list)
+    """PNG files the section wrote."""
+    summary: dict[str, Any] = field(default_factory=dict)
+    """Headline numbers, kept in benchmarks.json."""
+
+
+@dataclass(frozen=True)
+class Machine:
+    """Where the figures were measured."""
+
+    cpu: str
+    """CPU model name from /proc/cpuinfo."""
+    cores: int
+    """Logical cores available."""
+    date: str
+    """ISO date of the run."""
+    python: str
+    """Python version."""
+    system: str
+    """Kernel and distribution, briefly."""
+
+
+def machine() -> Machine:
+    """Describe this machine."""
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return Machine(
+        cpu=cpu,
+        cores=len(os.sched_getaffinity(0)),
+        date=datetime.date.today().isoformat(),
+        python=platform.python_version(),
+        system=f"{platform.system()} {platform.release()}",
+    )
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def pct(value: float | None) -> str:
+    """A share as a percentage with one decimal."""
+    return "-" if value is None else f"{100 * value:.1f} %"

@@ -1,0 +1,168 @@
+"""The labelled corpus as the spoken benchmark uses it: items, the subset, voices and keywords."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from assistant.domain_bias import COMMON_WORDS, lexicon_words
+from benchmarks.base import CORPUS
+from intents.load import load_lexicon
+from intents.tokenize import stem, words
+
+VOICES: tuple[str, ...] = ("en-us", "en-gb", "en-us+f3")
+"""espeak-ng voices: American and British male, and an American female variant."""
+RATES: tuple[int, ...] = (140, 175)
+"""Words a minute: unhurried and brisk."""
+NOISES: tuple[float | None, ...] = (None, 20.0, 10.0)
+"""Clean, then pink noise at 20 dB and 10 dB SNR."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One labelled utterance."""
+
+    index: int
+    """Line number in the corpus (0-based): a stable id."""
+    text: str
+    """What the person says."""
+    expected: tuple[str, ...]
+    """Recommendations counted as right."""
+    category: str
+    """The corpus's category (red_flag, injury, stress ...)."""
+    red_flag: bool
+    """Labelled as a red flag: the assistant must send the person to a doctor."""
+    case: str = ""
+    """The corpus's finer label, when it has one ("mixed", "asr_slip")."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One utterance to speak in one voice and rate, and hear in each noise condition."""
+
+    item: Item
+    """What is said."""
+    voice: str
+    """espeak-ng voice."""
+    rate: int
+    """Words a minute."""
+    noises: tuple[float | None, ...]
+    """SNRs in dB (None: clean)."""
+    seed: int
+    """Seed of this utterance's noise."""
+
+
+def load_items(path: Path = CORPUS) -> list[Item]:
+    """Every corpus line."""
+    items = []
+    for index, line in enumerate(path.read_text().splitlines()):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        expected = row["expected"]
+        items.append(
+            Item(
+                index=index,
+                text=row["text"],
+                expected=tuple(expected) if isinstance(expected, list) else (expected,),
+                category=row["category"],
+                red_flag=row["category"] == "red_flag",
+                case=row.get("case", ""),
+            )
+        )
+    return items
+
+
+def speakable(items: Sequence[Item]) -> list[Item]:
+    """Items a person would say: the corpus's "asr_slip" lines are transcripts with Vosk's
+    mistakes already in them ("me greens"), so speaking them measures nothing real."""
+    return [i for i in items if "asr_slip" not in (i.category, i.case)]
+
+
+def select(
+    items: Sequence[Item], others: int | None, red_flags: int | None, seed: int
+) -> list[Item]:
+    """Every red-flag item (or ``red_flags`` of them) and a sample of ``others`` of the rest.
+
+    The sample is stratified: each category keeps its share. None means all.
+    """
+    rng = random.Random(seed)
+    flagged = [i for i in items if i.red_flag]
+    rest = [i for i in items if not i.red_flag]
+    if red_flags is not None and red_flags < len(flagged):
+        flagged = rng.sample(flagged, red_flags)
+    if others is not None and others < len(rest):
+        rest = _stratified(rest, others, rng)
+    return sorted([*flagged, *rest], key=lambda i: i.index)
+
+
+def _stratified(items: Sequence[Item], count: int, rng: random.Random) -> list[Item]:
+    by_category: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        by_category[item.category].append(item)
+    # Largest remainder: each category gets its share of `count`, rounded fairly.
+    shares = {c: len(group) * count / len(items) for c, group in by_category.items()}
+    taken = {c: int(s) for c, s in shares.items()}
+    left = count - sum(taken.values())
+    for c in sorted(shares, key=lambda c: shares[c] - taken[c], reverse=True)[:left]:
+        taken[c] += 1
+    chosen: list[Item] = []
+    for c, group in sorted(by_category.items()):
+        chosen += rng.sample(group, taken[c])
+    return chosen
+
+
+def plan(
+    items: Sequence[Item],
+    voices: Sequence[str],
+    rates: Sequence[int],
+    noises: Sequence[float | None],
+    seed: int,
+) -> list[Task]:
+    """Each item is heard in every noise condition, spoken in one voice and rate.
+
+    The voice and rate rotate through all combinations within each category, so every
+    combination hears a like mix of utterances and each noise condition hears the whole subset.
+    """
+    rng = random.Random(seed)
+    combos = [(v, r) for v in voices for r in rates]
+    by_category: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        by_category[item.category].append(item)
+    tasks = []
+    offset = 0
+    for category in sorted(by_category):
+        group = by_category[category][:]
+        rng.shuffle(group)
+        for k, item in enumerate(group):
+            voice, rate = combos[(offset + k) % len(combos)]
+            tasks.append(Task(item, voice, rate, tuple(noises), seed * 1000 + item.index))
+        offset += len(group)
+    return sorted(tasks, key=lambda t: t.item.index)
+
+
+@cache
+def keyword_stems() -> frozenset[str]:
+    """Stems of the lexicon's content words: the words a decision can hinge on."""
+    lexicon = load_lexicon()
+    plain = set(COMMON_WORDS) | set(lexicon.fillers) | set(lexicon.hesitations)
+    plain |= set(lexicon.negation.scope_ends)
+    negation = lexicon.negation
+    plain |= {w for t in (*negation.before, *negation.after, *negation.pseudo) for w in words(t)}
+    stems = {_stem(w) for w in lexicon_words(lexicon) if w not in plain and len(w) > 2}
+    return frozenset(stems - {_stem(w) for w in plain})
+
+
+def _stem(word: str) -> str:
+    return stem(word.replace("'", ""))
+
+
+def keywords(text: str) -> list[str]:
+    """The words of ``text`` that carry domain meaning (knee, sprained, chest, numb ...)."""
+    domain = keyword_stems()
+    return [w for w in words(text) if _stem(w) in domain]

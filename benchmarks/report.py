@@ -1,0 +1,157 @@
+"""The report: docs/benchmarks.md (with the PNG plots beside it) and benchmarks.json."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.base import Machine, Options, Section, pct, table
+
+LATENCY_TITLE = "Latency of a turn"
+LATENCY_PLACEHOLDER = Section(
+    LATENCY_TITLE,
+    "_Not measured in this run: `benchmarks/latency.py` (the listening loop's time from the end "
+    "of speech to the start of the reply, and from start to listening) fills this section when "
+    "it exists._\n",
+)
+
+
+def latency_section(options: Options) -> Section:
+    """THE PLACE FOR THE LATENCY TABLE, filled by ``benchmarks/latency.py``.
+
+    That module provides either ``run(options) -> Section``, or ``measure(quick) -> result``
+    and ``to_markdown(result) -> str`` (the result a dataclass, kept in benchmarks.json).
+    Until it exists the report says the latency was not measured.
+    """
+    try:
+        from benchmarks import latency
+    except ImportError:
+        return LATENCY_PLACEHOLDER
+    if hasattr(latency, "run"):
+        section: Section = latency.run(options)
+        return section
+    result = latency.measure(quick=options.quick)
+    summary = asdict(result) if is_dataclass(result) and not isinstance(result, type) else {}
+    return Section(LATENCY_TITLE, latency.to_markdown(result), [], summary)
+
+
+def _get(summary: dict[str, Any], *path: str) -> Any:
+    value: Any = summary
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def targets(sections: Sequence[Section], elapsed: float, options: Options) -> str:
+    """The issue's targets, what was measured, and whether each is met."""
+    by_title = {s.title: s.summary for s in sections}
+    spoken = by_title.get("Spoken accuracy", {})
+    resources = by_title.get("Resources", {})
+    rows: list[list[str]] = []
+
+    def verdict(ok: bool | None) -> str:
+        return "-" if ok is None else ("met" if ok else "**not met**")
+
+    for condition, target in (("clean", 0.90), ("10 dB", 0.80)):
+        value = _get(spoken, "conditions", condition, "after", "decision_accuracy")
+        before = _get(spoken, "conditions", condition, "before", "decision_accuracy")
+        if value is not None:
+            rows.append(
+                [
+                    f"decision accuracy, {condition}, spoken",
+                    f"≥ {pct(target)}",
+                    f"{pct(before)} → {pct(value)}",
+                    verdict(value >= target),
+                ]
+            )
+    conditions = _get(spoken, "conditions") or {}
+    recalls = {
+        name: c["after"]["red_flag_recall"]
+        for name, c in conditions.items()
+        if c["after"]["red_flag_recall"] is not None
+    }
+    if recalls:
+        worst = min(recalls, key=lambda n: recalls[n])
+        rows.append(
+            [
+                "red-flag recall, every condition",
+                "≥ 95.0 %",
+                f"lowest {pct(recalls[worst])} ({worst})",
+                verdict(recalls[worst] >= 0.95),
+            ]
+        )
+    listening = _get(resources, "listening") or []
+    if listening:
+        worst_cpu = max(listening, key=lambda c: c["cpu_share"])
+        rows.append(
+            [
+                "CPU while listening to silence",
+                "≤ 10 % of a core",
+                f"highest {100 * worst_cpu['cpu_share']:.1f} % ({worst_cpu['case']})",
+                verdict(worst_cpu["cpu_share"] <= 0.10),
+            ]
+        )
+    fit = _get(resources, "fit")
+    if fit:
+        rows.append(
+            [
+                "transcribe: linear time, flat memory",
+                "linear, flat",
+                f"R² {fit['r2']:.4f}; memory spread {fit['rss_spread_mb']:.0f} MB",
+                verdict(fit["r2"] >= 0.99 and fit["rss_spread_mb"] <= 64),
+            ]
+        )
+    limit = 120 if options.quick else 1200
+    rows.append(
+        [
+            "quick run" if options.quick else "full run",
+            f"< {limit // 60} min",
+            f"{elapsed / 60:.1f} min",
+            verdict(elapsed < limit),
+        ]
+    )
+    return table(["target", "goal", "measured", ""], rows)
+
+
+def write(sections: Sequence[Section], machine: Machine, options: Options, elapsed: float) -> Path:
+    """Write benchmarks.md and benchmarks.json into ``options.out_dir``; returns the .md path."""
+    out = options.out_dir
+    out.mkdir(parents=True, exist_ok=True)
+    kind = "quick run (small subset; not the reference figures)" if options.quick else "full run"
+    parts = [
+        "# Benchmarks\n",
+        f"Measured on {machine.date} on **{machine.cpu}**, {machine.cores} cores, "
+        f"Python {machine.python}, {machine.system}; {kind}, {elapsed / 60:.1f} minutes, with\n",
+        f"```\n{options.command}\n```\n",
+        "Every figure here comes from that command (benchmarks/); the tests assert behaviour, "
+        "never time. The understanding step alone (typed text, our matcher against Adapt and "
+        "hassil) is compared in [peers.md](peers.md).\n",
+        "## Targets\n",
+        targets(sections, elapsed, options) + "\n",
+    ]
+    for section in sections:
+        parts += [f"## {section.title}\n", section.markdown.rstrip() + "\n"]
+    parts += [
+        "## How to run it\n",
+        "```\nmake bench                          # installs the bench extra, then the full run\n"
+        "python -m assistant bench           # full run: writes docs/benchmarks.md and docs/*.png\n"
+        "python -m assistant bench --quick   # under 2 minutes, writes build/bench-quick/\n"
+        "python -m benchmarks --only spoken  # sections: spoken, recognizers, latency, resources\n"
+        "```\n",
+    ]
+    path = out / "benchmarks.md"
+    path.write_text("\n".join(parts))
+    data = {
+        "machine": asdict(machine),
+        "command": options.command,
+        "quick": options.quick,
+        "minutes": elapsed / 60,
+        "sections": {s.title: s.summary for s in sections},
+    }
+    (out / "benchmarks.json").write_text(json.dumps(data, indent=1, default=str) + "\n")
+    return path
