@@ -186,6 +186,31 @@ class BargeIn:
         self.heard.clear()
 
 
+# An open-vocabulary result this short may be a misheard command ("goodbye" as "don't mind").
+SHORT_UTTERANCE_WORDS = 3
+
+
+def choose_text(
+    open_result: Utterance | None, grammar_result: Utterance | None, short: bool
+) -> str:
+    """What the person said, from the open and the command-grammar recognisers.
+
+    The grammar result wins when it is a clean command (no stretch outside the grammar) and
+    either a short answer was expected or the open result is itself only a few words; a longer
+    description always goes through as heard.
+    """
+    open_text = open_result.text if open_result is not None else ""
+    clean_command = (
+        grammar_result is not None
+        and grammar_result.unknown == 0
+        and match_control(grammar_result.text) is not None
+    )
+    if clean_command and (short or len(open_text.split()) <= SHORT_UTTERANCE_WORDS):
+        assert grammar_result is not None
+        return grammar_result.text
+    return open_text
+
+
 def is_barge_in(utterance: Utterance) -> bool:
     """Only a "stop" said on its own counts, never one inside a longer sentence."""
     return utterance.text == BARGE_IN_WORD and utterance.unknown == 0
@@ -391,12 +416,10 @@ class VoiceConversation:
             self._reconnect()
         end_silence = self.dialogue.settings.end_silence
         open_recognizer = self.transcriber.stream(end_silence=end_silence)
-        # For short answers a grammar recogniser is far more accurate; the open one runs
-        # beside it so a full description is never lost to the word list.
-        short_recognizer = (
-            self.transcriber.stream(grammar=CONTROL_VOCABULARY, end_silence=end_silence)
-            if short
-            else None
+        # Short commands are heard far more accurately by a grammar recogniser; the open one
+        # runs beside it so a full description is never lost to the word list.
+        short_recognizer = self.transcriber.stream(
+            grammar=CONTROL_VOCABULARY, end_silence=end_silence
         )
         self._note("listening")
         waited = 0.0  # seconds, for the no-speech timeout
@@ -412,13 +435,15 @@ class VoiceConversation:
                 try:
                     started = time.perf_counter()
                     utterance = open_recognizer.accept(frame)
-                    short_utterance = short_recognizer.accept(frame) if short_recognizer else None
+                    short_utterance = short_recognizer.accept(frame)
                     decoding = time.perf_counter() - started
                 except Exception as error:  # a recogniser fault ends this turn, not the loop
                     _log_fault("Recognition failed", error)
                     return Failure(RECOGNITION_FAULT)
                 if utterance is not None or short_utterance is not None:
-                    text = self._choose(utterance, short_utterance, short_recognizer)
+                    if short_utterance is None:
+                        short_utterance = short_recognizer.flush()
+                    text = choose_text(utterance, short_utterance, short)
                     if text and self.timings is not None:
                         heard = utterance if utterance is not None else short_utterance
                         last_word_end = heard.words[-1].end if heard and heard.words else fed
@@ -435,23 +460,6 @@ class VoiceConversation:
             self.microphone.close()
             self.microphone_ok = False
             return Failure(error.message)
-
-    @staticmethod
-    def _choose(
-        utterance: Utterance | None,
-        short_utterance: Utterance | None,
-        short_recognizer: StreamRecognizer | None,
-    ) -> str:
-        """Prefer the grammar result when it is a clean control phrase, else the open text."""
-        if short_utterance is None and short_recognizer is not None:
-            short_utterance = short_recognizer.flush()
-        if (
-            short_utterance is not None
-            and short_utterance.unknown == 0
-            and match_control(short_utterance.text) is not None
-        ):
-            return short_utterance.text
-        return utterance.text if utterance is not None else ""
 
     def _reconnect(self) -> None:
         """Wait for the microphone to come back; a UserError if it does not in time."""

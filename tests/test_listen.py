@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.asr import Utterance
 from assistant.dialogue import GOODBYE, GREETING, SLOWER_DONE
-from assistant.listen import BARGE_IN_WORD, BargeIn
+from assistant.listen import BARGE_IN_WORD, BargeIn, choose_text
 from tests.virtual_mic import (
     REPO,
     VirtualAudio,
@@ -121,3 +122,22 @@ def test_person_saying_stop_is_a_barge_in(transcriber) -> None:  # type: ignore[
     pcm = silence(0.5) + espeak_to_raw16k("stop", VOICE) + silence(1.0)
     barge_in = BargeIn(transcriber.stream(grammar=[BARGE_IN_WORD], end_silence=0.3))
     assert any(barge_in.feed(pcm[i : i + 3200]) for i in range(0, len(pcm), 3200))
+
+
+def _heard(text: str, unknown: int = 0) -> Utterance:
+    return Utterance(text, (), unknown)
+
+
+def test_a_clean_command_from_the_grammar_beats_a_short_mishearing() -> None:
+    assert choose_text(_heard("don't mind"), _heard("goodbye"), short=False) == "goodbye"
+    assert choose_text(_heard("the beat"), _heard("repeat"), short=True) == "repeat"
+
+
+def test_a_description_is_never_replaced_by_a_command() -> None:
+    description = "i have had a stiff neck for weeks"
+    assert choose_text(_heard(description), _heard("help"), short=False) == description
+
+
+def test_a_grammar_result_with_unknown_speech_is_not_a_command() -> None:
+    assert choose_text(_heard("stop it"), _heard("stop", unknown=1), short=True) == "stop it"
+    assert choose_text(None, _heard("", unknown=2), short=True) == ""
