@@ -7,20 +7,28 @@ words cannot make that mistake: it has no such common word to prefer. It costs l
 because a small grammar decodes about ten times faster than the full model.
 
 The second pass has no language model, so its text is poor to read; the transcript shown to
-the person stays the general one. Advice is decided on both: the general text, then "but",
-then the domain text, so a concern or red flag heard by either pass counts ("but" ends any
-negation of the first part). The benchmark (docs/benchmarks.md) measures the gain.
+the person stays the general one. Advice is decided on all of them: the general text, then
+"but", then each of the domain pass's few best hearings, so a concern or red flag heard by
+any counts ("but" ends any negation of the part before). The benchmark (docs/benchmarks.md)
+measures the gain.
 """
 
 from __future__ import annotations
 
-import math
+import json
 import re
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from assistant.asr import BYTES_PER_SECOND, StreamRecognizer, Transcriber, Transcript, Utterance
+from assistant.asr import (
+    BYTES_PER_SECOND,
+    SAMPLE_RATE,
+    StreamRecognizer,
+    Transcriber,
+    Utterance,
+)
 from intents.load import load_lexicon
 from intents.models import Lexicon
 from intents.tokenize import IRREGULAR, stem, words
@@ -242,6 +250,10 @@ COMMON_WORDS: tuple[str, ...] = tuple(
 
 _TEMPLATE_SYNTAX = re.compile(r"[()\[\]{}|*]")
 
+ALTERNATIVES = 5
+"""Best hearings of the domain pass decided on: each adds words the others missed (measured:
+5 recovers more red flags than 1, with no more false ones)."""
+
 PREROLL_SECONDS = 2.0
 """Audio kept while idle for the domain pass: Vosk shows a first partial word well within
 this time of the start of speech."""
@@ -305,12 +317,51 @@ def model_knows(transcriber: Transcriber) -> Callable[[str], bool]:
     return lambda word: bool(model.vosk_model_find_word(word) != -1)
 
 
-def decision_text(general: str, domain: str) -> str:
-    """The text advice is decided on: both hearings, joined so either can raise a concern."""
-    general, domain = general.strip(), domain.strip()
-    if not general or not domain:
-        return general or domain
-    return f"{general} but {domain}"
+def decision_text(general: str, domain: str | Sequence[str]) -> str:
+    """The text advice is decided on: every hearing, joined so any of them can raise a concern."""
+    hearings = [domain] if isinstance(domain, str) else list(domain)
+    parts = [t.strip() for t in (general, *hearings) if t.strip()]
+    return " but ".join(dict.fromkeys(parts))
+
+
+def _alternatives(raw: str) -> list[str]:
+    result = json.loads(raw)
+    if "alternatives" not in result:
+        return [result.get("text", "")]
+    return [alternative.get("text", "") for alternative in result["alternatives"]]
+
+
+@dataclass
+class DomainRecognizer:
+    """Vosk limited to the domain vocabulary, fed frame by frame; it has no endpointing of its
+    own: whoever feeds it says when the utterance is over (:meth:`finish`)."""
+
+    recognizer: Any
+    """The Vosk KaldiRecognizer with the grammar and n-best output."""
+    segments: list[list[str]] = field(default_factory=list)
+    """For each closed segment, its alternatives, best first."""
+
+    def accept(self, frame: bytes) -> None:
+        """Feed 16 kHz mono 16-bit audio."""
+        if self.recognizer.AcceptWaveform(frame):
+            self.segments.append(_alternatives(self.recognizer.Result()))
+
+    def finish(self) -> tuple[str, ...]:
+        """The hearings of everything fed since the last finish, best first; then start afresh."""
+        self.segments.append(_alternatives(self.recognizer.FinalResult()))
+        depth = max(len(alternatives) for alternatives in self.segments)
+        hearings = []
+        for rank in range(depth):
+            # The rank-th hearing of each segment (its best one when it has fewer).
+            words = [alts[rank] if rank < len(alts) else alts[0] for alts in self.segments if alts]
+            hearings.append(" ".join(w for w in words if w))
+        self.reset()
+        return tuple(dict.fromkeys(h for h in hearings if h))
+
+    def reset(self) -> None:
+        """Forget what was heard."""
+        self.recognizer.Reset()
+        self.segments = []
 
 
 @dataclass
@@ -321,6 +372,8 @@ class DomainPass:
     """The loaded general model (its acoustic model is shared, nothing is loaded twice)."""
     vocabulary: tuple[str, ...]
     """The grammar's words."""
+    alternatives: int = ALTERNATIVES
+    """How many of its best hearings are decided on."""
 
     @classmethod
     def load(cls, transcriber: Transcriber, lexicon: Lexicon | None = None) -> DomainPass:
@@ -328,21 +381,28 @@ class DomainPass:
         lexicon = lexicon or load_lexicon()
         return cls(transcriber, domain_vocabulary(lexicon, model_knows(transcriber)))
 
-    def stream(self) -> StreamRecognizer:
-        """A grammar-limited recogniser that only ends an utterance when flushed (or at 30 s)."""
-        return self.transcriber.stream(grammar=self.vocabulary, end_silence=math.inf)
+    def stream(self) -> DomainRecognizer:
+        """A fresh domain recogniser."""
+        import vosk
 
-    def transcribe_chunks(self, chunks: Iterable[bytes]) -> Transcript:
-        """The domain hearing of 16 kHz mono 16-bit PCM given in chunks."""
+        # No "[unk]" in this grammar: with it, Vosk sometimes gives a whole utterance to the
+        # unknown word and hears nothing (measured in the benchmark); forcing every stretch onto
+        # a vocabulary word costs no false red flags there.
+        recognizer = vosk.KaldiRecognizer(
+            self.transcriber.model, SAMPLE_RATE, json.dumps(list(self.vocabulary))
+        )
+        recognizer.SetMaxAlternatives(self.alternatives)
+        return DomainRecognizer(recognizer)
+
+    def transcribe_chunks(self, chunks: Iterable[bytes]) -> tuple[str, ...]:
+        """The domain hearings of 16 kHz mono 16-bit PCM given in chunks, best first."""
         recognizer = self.stream()
-        parts = [u for chunk in chunks if (u := recognizer.accept(chunk)) is not None]
-        last = recognizer.flush()
-        if last is not None:
-            parts.append(last)
-        return Transcript(" ".join(p.text for p in parts), tuple(w for p in parts for w in p.words))
+        for chunk in chunks:
+            recognizer.accept(chunk)
+        return recognizer.finish()
 
-    def transcribe_pcm(self, pcm: bytes) -> Transcript:
-        """The domain hearing of PCM held in memory."""
+    def transcribe_pcm(self, pcm: bytes) -> tuple[str, ...]:
+        """The domain hearings of PCM held in memory, best first."""
         step = BYTES_PER_SECOND // 2
         return self.transcribe_chunks(pcm[i : i + step] for i in range(0, len(pcm), step))
 
@@ -353,8 +413,8 @@ class Heard:
 
     utterance: Utterance
     """The general model's hearing: what is shown and quoted back."""
-    domain: str
-    """The domain pass's text for the same stretch of audio."""
+    domain: tuple[str, ...]
+    """The domain pass's hearings of the same stretch of audio, best first."""
 
     @property
     def text(self) -> str:
@@ -375,7 +435,7 @@ class BiasedStream:
 
     general: StreamRecognizer
     """The listening loop's recogniser."""
-    domain: StreamRecognizer
+    domain: DomainRecognizer
     """The grammar-limited recogniser (from :meth:`DomainPass.stream`)."""
     preroll: float = PREROLL_SECONDS
     """Seconds of audio kept while idle, fed to the domain pass when speech is heard."""
@@ -383,14 +443,12 @@ class BiasedStream:
     """Recent frames not yet fed to the domain pass (while idle)."""
     active: bool = False
     """The general recogniser has heard something; the domain pass is being fed."""
-    pending: list[str] = field(default_factory=list)
-    """Domain text of parts closed early (only past 30 s of speech)."""
 
     def accept(self, frame: bytes) -> Heard | None:
         """Feed one frame; returns the utterance once the general stream has ended it."""
         utterance = self.general.accept(frame)
         if self.active:
-            self._feed(frame)
+            self.domain.accept(frame)
         else:
             self.waiting.append(frame)
             while sum(map(len, self.waiting)) - len(self.waiting[0]) >= (
@@ -398,9 +456,7 @@ class BiasedStream:
             ):
                 self.waiting.popleft()
             if utterance is not None or self.general.partial():
-                self.active = True
-                while self.waiting:
-                    self._feed(self.waiting.popleft())
+                self._start()
         return None if utterance is None else self._close(utterance)
 
     def flush(self) -> Heard | None:
@@ -410,8 +466,7 @@ class BiasedStream:
             self.reset()
             return None
         if not self.active:
-            while self.waiting:
-                self._feed(self.waiting.popleft())
+            self._start()
         return self._close(utterance)
 
     def partial(self) -> str:
@@ -422,20 +477,16 @@ class BiasedStream:
         """Forget everything heard by both passes."""
         self.general.reset()
         self.domain.reset()
-        self._idle()
-
-    def _feed(self, frame: bytes) -> None:
-        early = self.domain.accept(frame)
-        if early is not None:
-            self.pending.append(early.text)
-
-    def _idle(self) -> None:
         self.waiting.clear()
         self.active = False
-        self.pending = []
+
+    def _start(self) -> None:
+        self.active = True
+        while self.waiting:
+            self.domain.accept(self.waiting.popleft())
 
     def _close(self, utterance: Utterance) -> Heard:
-        last = self.domain.flush()
-        texts = [*self.pending, last.text if last is not None else ""]
-        self._idle()
-        return Heard(utterance, " ".join(t for t in texts if t))
+        heard = Heard(utterance, self.domain.finish())
+        self.waiting.clear()
+        self.active = False
+        return heard

@@ -62,8 +62,8 @@ class Hearing:
     """Noise condition (None: clean)."""
     general: str
     """The general model's transcript."""
-    domain: str
-    """The domain pass's transcript."""
+    domain: tuple[str, ...]
+    """The domain pass's hearings, best first."""
     audio_seconds: float
     """Length of the clip (speech and padding)."""
     general_seconds: float
@@ -99,7 +99,7 @@ def _hear(task: Task) -> list[Hearing]:
         started = time.perf_counter()
         general = _passes.transcriber.transcribe_pcm(pcm).text
         middle = time.perf_counter()
-        domain = _passes.transcribe_pcm(pcm).text
+        domain = _passes.transcribe_pcm(pcm)
         ended = time.perf_counter()
         hearings.append(
             Hearing(

@@ -32,7 +32,7 @@ from benchmarks.spoken import Hearing, align, biased_text, general_text, mishear
 
 def hearing(text: str, heard: str, domain: str = "", snr: float | None = None) -> Hearing:
     item = next(i for i in load_items() if i.text == text)
-    return Hearing(item, "en-us", 140, snr, heard, domain, 3.0, 0.6, 0.1)
+    return Hearing(item, "en-us", 140, snr, heard, (domain,) if domain else (), 3.0, 0.6, 0.1)
 
 
 def test_noise_is_mixed_at_the_exact_snr() -> None:

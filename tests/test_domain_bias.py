@@ -97,6 +97,29 @@ def test_decision_text_joins_both_hearings_so_either_can_raise_a_concern() -> No
     assert joined.red_flags
 
 
+def test_decision_text_takes_every_hearing_once() -> None:
+    hearings = ("my chest thirds", "my chest hurts", "my chest thirds")
+    assert (
+        decision_text("oh my just", hearings) == "oh my just but my chest thirds but my chest hurts"
+    )
+    assert decision_text("same words", ("same words",)) == "same words"
+
+
+def test_domain_pass_gives_a_few_distinct_hearings_best_first(
+    domain: DomainPass, tmp_path: Path
+) -> None:
+    hearings = domain.transcribe_pcm(speech_pcm("my chest hurts really badly", tmp_path))
+    assert 1 <= len(hearings) <= domain.alternatives
+    assert len(set(hearings)) == len(hearings)
+    vocabulary = set(domain.vocabulary)
+    assert all(set(h.split()) <= vocabulary for h in hearings)  # no "[unk]", nothing else
+    assert "chest" in hearings[0].split()
+
+
+def test_domain_pass_of_silence_hears_nothing(domain: DomainPass) -> None:
+    assert domain.transcribe_pcm(b"\0" * BYTES_PER_SECOND * 2) == ()
+
+
 def test_domain_pass_recovers_domain_words_the_general_model_misses(
     transcriber: Transcriber, domain: DomainPass, tmp_path: Path
 ) -> None:
@@ -104,7 +127,7 @@ def test_domain_pass_recovers_domain_words_the_general_model_misses(
     for text, keywords in SENTENCES:
         pcm = speech_pcm(text, tmp_path)
         general = set(transcriber.transcribe_pcm(pcm).text.split())
-        both = general | set(domain.transcribe_pcm(pcm).text.split())
+        both = general | set(" ".join(domain.transcribe_pcm(pcm)).split())
         general_found += sum(k in general for k in keywords)
         both_found += sum(k in both for k in keywords)
         total += len(keywords)
@@ -116,7 +139,7 @@ def test_a_stroke_sign_missed_by_the_general_model_is_flagged_with_the_domain_pa
 ) -> None:
     pcm = speech_pcm("my face is drooping on one side", tmp_path)
     general = transcriber.transcribe_pcm(pcm).text
-    heard = domain.transcribe_pcm(pcm).text
+    heard = domain.transcribe_pcm(pcm)
     assert "drooping" not in general.split()  # the mishearing this pass exists for
     decision = advise(decision_text(general, heard)).decision
     assert decision.recommendation == "see_doctor"
@@ -144,7 +167,7 @@ def test_biased_stream_hears_an_utterance_with_both_passes(
             expected = utterance
     assert len(heard) == 1
     assert heard[0].utterance.text == expected.text  # the shown transcript is unchanged
-    assert "drooping" in heard[0].domain.split()
+    assert "drooping" in " ".join(heard[0].domain).split()
     assert heard[0].text == decision_text(expected.text, heard[0].domain)
     assert not stream.active  # idle again after the utterance
 
