@@ -1,0 +1,130 @@
+"""Latency of a turn, and the listening loop's start-up, memory and idle CPU, on the real loop.
+
+The corpus is spoken into the virtual microphone in real time; the loop records, per turn,
+where the time goes from the last speech sample to the first reply sample played
+(assistant.listen.TurnTiming). Run: python -m benchmarks.latency [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from dataclasses import dataclass
+
+from benchmarks.loop_runner import LoopRun, corpus_texts, run_loop, spoken_session
+
+PARTS = ("end_of_speech_wait", "final_decoding", "deciding", "synthesis", "playback_start")
+LEAD_IN_SECONDS = 12.0  # silence before the first utterance: the idle CPU is measured in it
+GAP_SECONDS = 4.0
+
+
+@dataclass
+class LatencyResult:
+    """Figures from one run of the loop."""
+
+    turns: int
+    """Turns with a full timing."""
+    parts: dict[str, tuple[float, float]]
+    """Median and 95th percentile, in seconds, of each part and of the two totals."""
+    start_to_listening: float
+    """Seconds from starting the process to its first "listening"."""
+    peak_rss_mb: float
+    """Largest resident memory seen while the loop ran."""
+    idle_cpu_percent: float
+    """CPU use of one core while listening to silence."""
+    heard: int
+    """Utterances the loop heard."""
+    spoken: int
+    """Utterances spoken into the microphone (goodbye included)."""
+    exit_code: int
+    """The loop's exit code."""
+
+
+def _median_p95(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def _idle_cpu(run: LoopRun) -> float:
+    """CPU share during the lead-in silence, from the first listening until speech starts."""
+    start = run.first_listening()
+    if start is None:
+        return float("nan")
+    window = [s for s in run.samples if start + 1.0 <= s.seconds <= LEAD_IN_SECONDS - 0.5]
+    if len(window) < 2:
+        return float("nan")
+    used = window[-1].cpu_seconds - window[0].cpu_seconds
+    return 100.0 * used / (window[-1].seconds - window[0].seconds)
+
+
+def measure(quick: bool = False) -> LatencyResult:
+    """Speak corpus utterances into the loop and time every turn."""
+    texts = corpus_texts(limit=6, step=60) if quick else corpus_texts(limit=40, step=9)
+    run = run_loop(
+        spoken_session(texts, GAP_SECONDS, lead_in=LEAD_IN_SECONDS), timings=True, sample_every=0.5
+    )
+    parts = {name: _median_p95([t[name] for t in run.timings]) for name in PARTS}
+    after = [sum(t[name] for name in PARTS[1:]) for t in run.timings]
+    total = [sum(t[name] for name in PARTS) for t in run.timings]
+    parts["after_end_of_speech"] = _median_p95(after)
+    parts["total"] = _median_p95(total)
+    return LatencyResult(
+        turns=len(run.timings),
+        parts=parts,
+        start_to_listening=run.first_listening() or float("nan"),
+        peak_rss_mb=max(s.rss_mb for s in run.samples),
+        idle_cpu_percent=_idle_cpu(run),
+        heard=len(run.heard()),
+        spoken=len(texts) + 1,
+        exit_code=run.exit_code,
+    )
+
+
+LABELS = {
+    "end_of_speech_wait": "end-of-speech wait (silence setting 0.8 s)",
+    "final_decoding": "final decoding",
+    "deciding": "understanding, deciding, wording",
+    "synthesis": "speech synthesis (first line)",
+    "playback_start": "playback start",
+    "after_end_of_speech": "**work after the end-of-speech decision** (target ≤ 150 ms median)",
+    "total": "**last speech sample → first reply sample** (target ≤ 1.0 s median)",
+}
+
+
+def to_markdown(result: LatencyResult) -> str:
+    """The report section."""
+    rows = [
+        f"| {LABELS[name]} | {median * 1000:.0f} ms | {p95 * 1000:.0f} ms |"
+        for name, (median, p95) in result.parts.items()
+    ]
+    return "\n".join(
+        [
+            f"{result.turns} turns through the virtual microphone in real time "
+            f"({result.heard} of {result.spoken} spoken utterances heard; exit code "
+            f"{result.exit_code}).",
+            "",
+            "| part of a turn | median | 95th percentile |",
+            "| --- | --- | --- |",
+            *rows,
+            "",
+            "| listening loop | value |",
+            "| --- | --- |",
+            f'| start of the process → first "listening" | {result.start_to_listening:.2f} s |',
+            f"| peak resident memory in the loop (target ≤ 350 MB) | {result.peak_rss_mb:.0f} MB |",
+            f"| CPU while listening to silence (target ≤ 10 % of a core) "
+            f"| {result.idle_cpu_percent:.1f} % |",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="6 utterances instead of 40")
+    args = parser.parse_args(argv)
+    print(to_markdown(measure(args.quick)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
