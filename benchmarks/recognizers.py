@@ -106,7 +106,7 @@ class VoskDomainEngine(VoskEngine):
         from assistant.domain_bias import decision_text
 
         text = self.transcriber.transcribe_pcm(pcm).text
-        return text, decision_text(text, self.domain.transcribe_pcm(pcm).text)
+        return text, decision_text(text, self.domain.transcribe_pcm(pcm))
 
 
 class PocketSphinxEngine:
