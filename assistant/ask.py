@@ -88,10 +88,11 @@ def _stdin_lines() -> list[str]:
 
 def _transcribe(paths: Sequence[Path], model: Path | None) -> list[str]:
     """The Vosk transcript of each WAV file, checking every path before loading the model."""
-    for path in paths:
-        if not path.is_file():
-            raise UserError(f"WAV file not found: {path}; check the path and try again")
     from assistant.asr import Transcriber  # Vosk only when asked for
+    from assistant.wavio import read_format
+
+    for path in paths:
+        read_format(path)  # every file checked before the model loads
 
     transcriber = Transcriber.load(model)
     return [transcriber.transcribe_file(path).text for path in paths]
@@ -101,14 +102,12 @@ def speak(replies: Sequence[str]) -> None:
     """Say each reply aloud with the user's voice settings, one after another."""
     if not replies:
         return
-    from assistant.audio import Player  # speech engine and sound only when speaking
     from assistant.settings import load_settings
-    from assistant.tts import Synthesizer
+    from assistant.speaker import Speaker  # speech engine and sound only when speaking
 
     settings, warning = load_settings()
     if warning:
         print(warning, file=sys.stderr)
-    synthesizer = Synthesizer(rate=settings.rate, voice=settings.voice, volume=settings.volume)
-    player = Player()
+    speaker = Speaker(settings)
     for reply in replies:
-        player.play(synthesizer.synthesize(reply))
+        speaker.player.play(speaker.synthesizer.synthesize(reply))

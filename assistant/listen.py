@@ -41,13 +41,14 @@ from assistant.dialogue import (
 )
 from assistant.errors import UserError
 from assistant.settings import Settings, load_settings, save_settings
+from assistant.speaker import Speaker
 from assistant.transcript_log import TranscriptLog, logged_lines
 
 if TYPE_CHECKING:
     from assistant.asr import StreamRecognizer, Transcriber, Utterance
-    from assistant.audio import Microphone, Player
+    from assistant.audio import Microphone
     from assistant.listen_text import ReplySaver
-    from assistant.tts import SpokenAudio, Synthesizer
+    from assistant.tts import SpokenAudio
 
 log = logging.getLogger(__name__)
 
@@ -106,33 +107,6 @@ def _run_text(args: argparse.Namespace, settings: Settings, log: TranscriptLog |
     lines = logged_lines(sys.stdin, log)
     return run_text(lines, sys.stdout, settings, speak, args.save_replies,
                     voice_changed=voice_changed)  # fmt: skip
-
-
-class Speaker:
-    """Speech out: synthesis plus stoppable playback, following the user's settings."""
-
-    def __init__(self, settings: Settings) -> None:
-        from assistant.audio import Player
-        from assistant.tts import Synthesizer
-
-        self.synthesizer: Synthesizer = Synthesizer(settings.rate, settings.voice, settings.volume)
-        self.player: Player = Player()
-
-    def follow(self, settings: Settings) -> None:
-        """Take on a new rate or volume."""
-        self.synthesizer.set_rate(settings.rate)
-        self.synthesizer.set_volume(settings.volume)
-
-    def render(self, say: Say) -> SpokenAudio:
-        """Synthesise one line; the fixed prompts are cached, replies are not."""
-        return self.synthesizer.synthesize(say.text, cache=say.kind != "reply")
-
-    def say_text(self, text: str) -> None:
-        """Speak and wait until done (used where there is no microphone to barge in)."""
-        try:
-            self.player.play(self.synthesizer.synthesize(text))
-        except UserError as error:
-            print(f"Warning: {error.message}", file=sys.stderr, flush=True)
 
 
 @dataclass

@@ -92,7 +92,7 @@ def test_wav_files_are_transcribed_then_decided_in_order(tmp_path: Path) -> None
 
 def test_a_missing_wav_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = run_cli("ask", "--wav", str(tmp_path / "nope.wav"))
-    assert_one_line_error(result, "nope.wav", "not found")
+    assert_one_line_error(result, "nope.wav", "does not exist")
 
 
 def test_a_file_that_is_not_a_wav_is_one_line_and_exit_2(tmp_path: Path) -> None:
