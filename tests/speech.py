@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import subprocess
 from pathlib import Path
 
@@ -13,6 +14,14 @@ DATA_DIR = Path(__file__).parent / "data"
 def espeak_wav(text: str, path: Path, voice: str = "en-us+f1", rate: int = 140) -> Path:
     """Speak text into a WAV file (espeak-ng's own 22 050 Hz mono 16-bit)."""
     subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(path), text], check=True)
+    return path
+
+
+def header_only_wav(path: Path) -> Path:
+    """A WAV file with a valid header and no audio at all."""
+    fmt = struct.pack("<HHIIHH", 1, 1, 16000, 32000, 2, 16)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", 0)
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
     return path
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import struct
 from pathlib import Path
 
 import pytest
 
 from tests.cli_run import assert_one_line_error, run_cli
-from tests.speech import espeak_wav
+from tests.speech import espeak_wav, header_only_wav
 
 
 def test_transcribe_prints_one_line_per_file(tmp_path: Path) -> None:
@@ -32,13 +31,6 @@ def test_transcribe_json_gives_words_with_confidence_and_times(tmp_path: Path) -
     assert all({"start", "end", "conf"} <= set(w) for w in record["words"])
 
 
-def _header_only(path: Path) -> Path:
-    fmt = struct.pack("<HHIIHH", 1, 1, 16000, 32000, 2, 16)
-    body = b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", 0)
-    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
-    return path
-
-
 @pytest.mark.parametrize(
     ("make", "fragment"),
     [
@@ -46,7 +38,7 @@ def _header_only(path: Path) -> Path:
         (lambda p: p, "is a folder"),
         (lambda p: (p / "notes.wav", (p / "notes.wav").write_text("hello"))[0], "not a WAV"),
         (lambda p: (p / "empty.wav", (p / "empty.wav").write_bytes(b""))[0], "is empty"),
-        (lambda p: _header_only(p / "h.wav"), "holds no audio"),
+        (lambda p: header_only_wav(p / "h.wav"), "holds no audio"),
     ],
     ids=["missing", "directory", "not-wav", "empty", "header-only"],
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
@@ -15,7 +14,7 @@ import pytest
 
 from assistant.errors import UserError
 from assistant.wavio import Resampler, read_16k_mono, read_format
-from tests.speech import espeak_wav
+from tests.speech import espeak_wav, header_only_wav
 
 
 def _sox(source: Path, target: Path, *options: str) -> Path:
@@ -71,13 +70,6 @@ def test_truncated_file_yields_the_whole_frames_it_has(speech_wav: Path, tmp_pat
     assert 0 < len(pcm) < len(b"".join(read_16k_mono(speech_wav)))
 
 
-def _header_only(path: Path) -> Path:
-    fmt = struct.pack("<HHIIHH", 1, 1, 16000, 32000, 2, 16)
-    body = b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", 0)
-    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
-    return path
-
-
 @pytest.mark.parametrize(
     ("make", "message"),
     [
@@ -89,7 +81,7 @@ def _header_only(path: Path) -> Path:
             lambda p: (p / "s.mp3.wav", (p / "s.mp3.wav").write_bytes(b"ID3\x03" + bytes(400)))[0],
             "not a WAV",
         ),
-        (lambda p: _header_only(p / "header.wav"), "holds no audio"),
+        (lambda p: header_only_wav(p / "header.wav"), "holds no audio"),
     ],
     ids=["missing", "directory", "empty", "text", "renamed-mp3", "header-only"],
 )
