@@ -13,6 +13,7 @@ reaches that recogniser as "[unk] … stop …", which is not a barge-in.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import threading
@@ -90,8 +91,10 @@ def _run_voice(
         return conversation.run()
     except UserError as error:
         # The person may not see the screen: the reason the assistant stops is spoken too.
+        # With no speaker either, the printed line is all there is: one line, not two.
         if speaker is not None:
-            speaker.say_text(error.message)
+            with contextlib.suppress(UserError):
+                speaker.player.play(speaker.synthesizer.synthesize(error.message))
         raise
 
 

@@ -23,6 +23,8 @@ class Speaker:
 
         self.synthesizer: Synthesizer = Synthesizer(settings.rate, settings.voice, settings.volume)
         self.player: Player = Player()
+        self.silenced = False
+        """Set once playback failed; say_text then stays quiet."""
 
     def follow(self, settings: Settings) -> None:
         """Take on a new rate or volume."""
@@ -34,8 +36,14 @@ class Speaker:
         return self.synthesizer.synthesize(say.text, cache=say.kind != "reply")
 
     def say_text(self, text: str) -> None:
-        """Speak and wait until done (used where there is no microphone to barge in)."""
+        """Speak and wait until done (used where there is no microphone to barge in).
+
+        Without a working speaker the captions carry on alone: the reason is printed once.
+        """
+        if self.silenced:
+            return
         try:
             self.player.play(self.synthesizer.synthesize(text))
         except UserError as error:
-            print(f"Warning: {error.message}", file=sys.stderr, flush=True)
+            self.silenced = True
+            print(f"Warning: {error.message} Continuing with captions only.", file=sys.stderr)
