@@ -18,8 +18,9 @@ from __future__ import annotations
 import json
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from assistant.asr import (
@@ -29,6 +30,7 @@ from assistant.asr import (
     Transcriber,
     Utterance,
 )
+from assistant.wavio import read_16k_mono
 from intents.load import load_lexicon
 from intents.models import Lexicon
 from intents.tokenize import IRREGULAR, stem, words
@@ -393,6 +395,23 @@ class DomainPass:
         )
         recognizer.SetMaxAlternatives(self.alternatives)
         return DomainRecognizer(recognizer)
+
+    def hear_chunks(self, chunks: Iterable[bytes]) -> Heard:
+        """Both passes over 16 kHz mono 16-bit PCM in one read: the transcript to show and
+        the hearings to decide on (``Heard.text``)."""
+        domain = self.stream()
+
+        def fed(source: Iterable[bytes]) -> Iterator[bytes]:
+            for chunk in source:
+                domain.accept(chunk)
+                yield chunk
+
+        transcript = self.transcriber.transcribe_chunks(fed(chunks))
+        return Heard(transcript, domain.finish())
+
+    def hear_file(self, path: Path) -> Heard:
+        """Both passes over a WAV file of any usual format (UserError for unusable files)."""
+        return self.hear_chunks(read_16k_mono(path))
 
     def transcribe_chunks(self, chunks: Iterable[bytes]) -> tuple[str, ...]:
         """The domain hearings of 16 kHz mono 16-bit PCM given in chunks, best first."""
