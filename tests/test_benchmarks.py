@@ -132,6 +132,7 @@ def test_bad_arguments_give_one_line_and_exit_code_2(capsys: pytest.CaptureFixtu
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real run on 3 utterances: spoken, recognisers and resources (about 40 s)."""
+    pytest.importorskip("matplotlib", reason="the plots need the bench extra")
     out = tmp_path_factory.mktemp("bench")
     argv = ["--quick", "--limit", "3", "--only", "spoken,recognizers,resources", "--out", str(out)]
     assert benchmarks.main(argv) == 0
