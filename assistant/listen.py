@@ -220,6 +220,8 @@ class VoiceConversation:
     """A line could not be spoken this turn; apologise before listening."""
     microphone_ok: bool = True
     """False after the microphone failed, until it has been opened again."""
+    lost: UserError | None = None
+    """The microphone failed while the assistant spoke; said before listening again."""
     _earcons: dict[str, SpokenAudio] = field(default_factory=dict)
 
     @classmethod
@@ -294,6 +296,9 @@ class VoiceConversation:
                     if self.unspoken:
                         self.unspoken = False
                         return Failure(SPEECH_FAILED)
+                    if self.lost is not None:
+                        lost, self.lost = self.lost, None
+                        return Failure(lost.message)  # the next listen waits for the device
                     return self.listen(expect == "short", timeout)
                 case Exit():
                     return None
@@ -329,6 +334,8 @@ class VoiceConversation:
 
     def _speak(self, audio: SpokenAudio, turn: TurnTiming | None = None) -> bool:
         """Play audio while listening only for "stop"; False if the person stopped it."""
+        from assistant.audio import MicrophoneError
+
         assert self.speaker is not None
         player = self.speaker.player
         play_called = time.perf_counter()
@@ -346,7 +353,17 @@ class VoiceConversation:
         playing.start()
         try:
             while playing.is_alive():
-                frame = self.microphone.read_muted(timeout=0.05)
+                if not self.microphone_ok:
+                    playing.join(timeout=0.05)  # no microphone: no barge-in, speech goes on
+                    continue
+                try:
+                    frame = self.microphone.read_muted(timeout=0.05)
+                except MicrophoneError as error:
+                    # Unplugged while we speak: finish the line, then say so and wait for it.
+                    self.microphone.close()
+                    self.microphone_ok = False
+                    self.lost = error
+                    continue
                 if frame is not None and barge_in.feed(frame):
                     player.stop()
                     self._note("stopped by the person")
