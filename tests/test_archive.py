@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import tarfile
 import zipfile
 from pathlib import Path
@@ -137,3 +138,35 @@ def test_not_an_archive_is_refused(tmp_path: Path) -> None:
     path.write_text("not an archive")
     with pytest.raises(UserError, match="not a zip, AAR or tar"):
         extract_model(path, tmp_path / "out")
+
+
+def test_tar_bomb_of_sparse_files_is_refused_before_unpacking(tmp_path: Path) -> None:
+    # GNU tar stores a sparse file as its map: a 2 GiB model file packs to a few hundred bytes.
+    source = tmp_path / "source"
+    (source / "model" / "am").mkdir(parents=True)
+    with (source / MODEL_FILE).open("wb") as big:
+        big.truncate(2 * MAX_UNPACKED_BYTES)
+    archive = tmp_path / "bomb.tar.gz"
+    pack = ["tar", "--sparse", "-czf", str(archive), "-C", str(source), "model"]
+    subprocess.run(pack, check=True)
+    assert archive.stat().st_size < 4096  # tiny on disk, huge unpacked
+    with pytest.raises(UserError, match="would unpack to"):
+        extract_model(archive, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("kind", [tarfile.FIFOTYPE, tarfile.CHRTYPE, tarfile.BLKTYPE])
+def test_tar_with_special_file_is_refused(tmp_path: Path, kind: bytes) -> None:
+    special = tarfile.TarInfo("model/conf/model.conf")
+    special.type = kind
+    archive = _tar(tmp_path / "special.tar.gz", [_file(MODEL_FILE), special])
+    with pytest.raises(UserError, match="special file"):
+        extract_model(archive, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_zip_with_backslash_path_is_refused(tmp_path: Path) -> None:
+    # Windows tools write "..\\evil" meaning the parent folder.
+    archive = _zip(tmp_path / "evil.zip", {MODEL_FILE: b"x", "model\\..\\..\\evil.txt": b"x"})
+    with pytest.raises(UserError, match="leaves its folder"):
+        extract_model(archive, tmp_path / "out")
