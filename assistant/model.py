@@ -159,7 +159,10 @@ def load_vosk_model(model_dir: Path) -> Any:
     vosk.SetLogLevel(-1)
     try:
         with _native_stderr_silenced():
-            return vosk.Model(str(model_dir))
+            model = vosk.Model(str(model_dir))
+            # Some damage (a truncated decoding graph) only shows when a recogniser is made.
+            vosk.KaldiRecognizer(model, 16000)
+            return model
     except Exception as error:  # vosk raises a bare Exception for any load failure
         raise UserError(
             f"The speech model in {model_dir} could not be loaded; "

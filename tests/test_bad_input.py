@@ -346,12 +346,6 @@ def test_a_bad_model_is_one_line_and_exit_2(
     assert_one_line_error(run_cli("--model", str(model), *args), *fragments)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: a truncated decoding graph loads, then creating a recogniser raises a bare "
-    "Exception (traceback, exit 1); assistant/model.py should make one recogniser while "
-    "checking the model.",
-)
 def test_a_truncated_decoding_graph_is_one_line_and_exit_2(
     wav_folder: Path, tmp_path: Path
 ) -> None:
