@@ -91,3 +91,18 @@ def test_no_download_code_is_imported(args: list[str], forbidden: tuple[str, ...
         check=False,
     )
     assert "LOADED []" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_spoken_conversation_works_offline(tmp_path: Path) -> None:
+    from tests.virtual_mic import espeak_to_raw16k, make_virtual_audio, silence
+
+    speech = silence(1) + espeak_to_raw16k("i feel very stressed", "en-us+f1") + silence(3)
+    audio = make_virtual_audio(tmp_path, speech + espeak_to_raw16k("goodbye", "en-us+f1"))
+    env = {**audio.env, "THERAPY_ASSISTANT_CONFIG": str(tmp_path / "settings.toml")}
+    result = subprocess.run(
+        ["unshare", "--net", sys.executable, "-m", "assistant", "listen"],
+        capture_output=True, text=True, env=env, cwd=ROOT, check=False, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "massage" in result.stdout.lower()
+    assert audio.speaker_samples().any()  # spoken on the (virtual) speaker
