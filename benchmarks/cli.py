@@ -63,13 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     """Run the chosen sections and write the report."""
     args = parser().parse_args(argv)
     try:
-        return _run(args, sys.argv[1:] if argv is None else argv)
+        # Without argv this is `python -m benchmarks`; the assistant's `bench` passes its own.
+        invoked = "python -m benchmarks" if argv is None else "python -m assistant bench"
+        return _run(args, sys.argv[1:] if argv is None else argv, invoked)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
 
 
-def _run(args: argparse.Namespace, argv: list[str]) -> int:
+def _run(args: argparse.Namespace, argv: list[str], invoked: str) -> int:
     chosen = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = [s for s in chosen if s not in SECTIONS]
     if unknown:
@@ -87,7 +89,7 @@ def _run(args: argparse.Namespace, argv: list[str]) -> int:
         out_dir=out,
         seed=args.seed,
         limit=args.limit,
-        command="python -m assistant bench " + " ".join(shlex.quote(a) for a in argv),
+        command=f"{invoked} " + " ".join(shlex.quote(a) for a in argv),
     )
     from benchmarks import report
 

@@ -144,7 +144,7 @@ def test_small_run_writes_the_report_and_plots(small_run: Path) -> None:
     text = (small_run / "benchmarks.md").read_text()
     for heading in ("## Targets", "## Spoken accuracy", "## Speech recognisers", "## Resources"):
         assert heading in text
-    assert "cores" in text and "python -m assistant bench --quick" in text
+    assert "cores" in text and "python -m assistant bench --quick --limit 3" in text
     for png in ("spoken_accuracy.png", "recognizers.png", "transcribe_scaling.png"):
         data = (small_run / png).read_bytes()
         assert data.startswith(b"\x89PNG") and f"]({png})" in text
