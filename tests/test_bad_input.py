@@ -198,6 +198,29 @@ def test_an_unreadable_wav_is_one_line_and_exit_2(command: list[str], wav_folder
     assert_one_line_error(result, "cannot be read", "permissions")
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="Bug: assistant/wavio.py seeks in the file, so a pipe (cat x.wav | ... /dev/stdin, "
+    "or <(sox ...)) ends in an 'Illegal seek' traceback; it should be read or refused in one line.",
+)
+@pytest.mark.parametrize("command", [["transcribe"], ["ask", "--mute", "--wav"]])
+def test_a_wav_from_a_pipe_is_read_or_refused_in_one_line(
+    command: list[str], wav_folder: Path
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", *command, "/dev/stdin"],
+        input=(wav_folder / "speech.wav").read_bytes(), capture_output=True, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False, timeout=120,
+    )  # fmt: skip
+    text = subprocess.CompletedProcess(
+        result.args, result.returncode, result.stdout.decode(), result.stderr.decode()
+    )
+    if text.returncode == 0:
+        assert "injured" in text.stdout.split()
+    else:
+        assert_one_line_error(text, "/dev/stdin")
+
+
 HOUR_READ = """
 import resource, sys
 from pathlib import Path
