@@ -198,11 +198,6 @@ def test_an_unreadable_wav_is_one_line_and_exit_2(command: list[str], wav_folder
     assert_one_line_error(result, "cannot be read", "permissions")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: assistant/wavio.py seeks in the file, so a pipe (cat x.wav | ... /dev/stdin, "
-    "or <(sox ...)) ends in an 'Illegal seek' traceback; it should be read or refused in one line.",
-)
 @pytest.mark.parametrize("command", [["transcribe"], ["ask", "--mute", "--wav"]])
 def test_a_wav_from_a_pipe_is_read_or_refused_in_one_line(
     command: list[str], wav_folder: Path
@@ -579,3 +574,38 @@ def test_without_espeak_listen_is_one_line(args: list[str], tmp_path: Path) -> N
 def test_unwritable_output_paths_are_one_line(args: list[str], fragment: str) -> None:
     result = run_cli("listen", "--text", "--mute", *args, stdin="goodbye\n")
     assert_one_line_error(result, fragment)
+
+
+# -- a full disk -----------------------------------------------------------------------------
+
+
+def _with_stdout(path: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    with open(path, "w") as out:
+        return subprocess.run(
+            [sys.executable, "-m", "assistant", *args],
+            input=stdin, stdout=out, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False, timeout=120,
+        )  # fmt: skip
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Bug: an OSError writing the answers (disk full) is a traceback; cli.main could turn "
+    "it into one line.",
+)
+def test_answers_to_a_full_disk_are_one_line() -> None:
+    result = _with_stdout("/dev/full", "ask", "--json", "--stdin", stdin="my knee hurts\n" * 3000)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Bug: TranscriptLog.write/close let an OSError (disk full) escape as a traceback.",
+)
+def test_a_transcript_log_on_a_full_disk_is_one_line(tmp_path: Path) -> None:
+    env = {"THERAPY_ASSISTANT_CONFIG": str(tmp_path / "settings.toml")}
+    result = run_cli("listen", "--text", "--mute", "--log-transcripts", "/dev/full",
+                     stdin="i twisted my ankle\ngoodbye\n", env=env)  # fmt: skip
+    assert_one_line_error(result, "/dev/full")
