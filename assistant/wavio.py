@@ -71,6 +71,9 @@ def _check_readable(path: Path) -> None:
         raise UserError(f"{path} does not exist; check the file name.")
     if path.is_dir():
         raise UserError(f"{path} is a folder, not a WAV file; give the path of a .wav file.")
+    if not path.is_file():
+        # A pipe or device cannot be read twice (header, then audio) nor measured.
+        raise UserError(f"{path} is a pipe or device, not a file; save the audio as a .wav first.")
     try:
         path.open("rb").close()
     except OSError as error:
