@@ -57,6 +57,8 @@ BARGE_IN_WORD = "stop"
 SPEECH_FAILED = "I could not say that out loud. Say repeat to try again."
 INTERNAL_FAULT = "Something went wrong on my side. Please say that again."
 RECOGNITION_FAULT = "I could not make out what you said. Please say it again."
+GAVE_UP_EXIT_CODE = 1
+"""Exit code when the conversation ends because faults kept happening (not bad input: 2)."""
 # How long to wait for a lost microphone to come back before ending the conversation.
 RECONNECT_SECONDS = 60.0
 RECONNECT_POLL_SECONDS = 2.0
@@ -264,7 +266,9 @@ class VoiceConversation:
                     _log_fault("A turn failed", error)
                     next_event = Failure(INTERNAL_FAULT)
                 if next_event is None:
-                    return 0
+                    # Ended on a fault (the dialogue gave up after repeated failures) is not
+                    # a success, whatever the apology said.
+                    return GAVE_UP_EXIT_CODE if isinstance(event, Failure) else 0
                 event = next_event
         except KeyboardInterrupt:
             return 130
