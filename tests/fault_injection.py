@@ -37,13 +37,17 @@ class FaultInjected(RuntimeError):
 
 
 class FaultyStreamRecognizer:
-    """A real StreamRecognizer that raises once, as soon as it has started hearing words."""
+    """A real StreamRecognizer that raises once, as soon as it has started hearing words, or
+    (`broken`) on every frame."""
 
-    def __init__(self, real: Any, fault: threading.Event) -> None:
+    def __init__(self, real: Any, fault: threading.Event, broken: bool = False) -> None:
         self.real = real
         self.fault = fault  # shared: set once the fault has been injected
+        self.broken = broken
 
     def accept(self, frame: bytes) -> Any:
+        if self.broken:
+            raise FaultInjected("fault_recogniser: the recogniser is broken")
         utterance = self.real.accept(frame)
         if not self.fault.is_set() and self.real.partial():
             self.fault.set()
@@ -55,16 +59,18 @@ class FaultyStreamRecognizer:
 
 
 class FaultyTranscriber:
-    """The real Transcriber whose first open (non-grammar) recogniser fails mid-utterance."""
+    """The real Transcriber whose first open (non-grammar) recogniser fails mid-utterance, or
+    (`broken`) whose open recognisers all fail."""
 
-    def __init__(self, real: Any) -> None:
+    def __init__(self, real: Any, broken: bool = False) -> None:
         self.real = real
         self.fault = threading.Event()
+        self.broken = broken
 
     def stream(self, grammar: Any = None, end_silence: float = 0.8) -> Any:
         stream = self.real.stream(grammar=grammar, end_silence=end_silence)
-        if grammar is None and not self.fault.is_set():
-            return FaultyStreamRecognizer(stream, self.fault)
+        if grammar is None and (self.broken or not self.fault.is_set()):
+            return FaultyStreamRecognizer(stream, self.fault, self.broken)
         return stream
 
 
@@ -201,13 +207,16 @@ def run_scenario(scenario: str, folder: Path) -> dict[str, Any]:
     microphone = Microphone(settings.device, realtime=True)
     if scenario == "recognizer":
         transcriber = FaultyTranscriber(real)
+    elif scenario == "broken":
+        transcriber = FaultyTranscriber(real, broken=True)
     elif scenario == "internal":
         advice = FaultyAdvise(advise)
     elif scenario == "overflow":
-        # A live device cannot be held back: a full queue drops frames. 10 slow frames take
-        # 4 s, in which the microphone delivers 40.
-        microphone = Microphone(settings.device, queue_frames=2, throttle=False, realtime=True)
-        transcriber = FakeSlowTranscriber(real, slow_frames=10, delay=0.4)
+        # A live device cannot be held back: a full queue drops frames. 12 slow frames take
+        # 9.6 s, in which the microphone delivers 96 into a queue of 10. After that the
+        # queue still leaves a second of slack for a busy machine.
+        microphone = Microphone(settings.device, queue_frames=10, throttle=False, realtime=True)
+        transcriber = FakeSlowTranscriber(real, slow_frames=12, delay=0.8)
     elif scenario in ("speech", "barge_in"):
         speaker = Speaker(settings)
         if scenario == "speech":

@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.dialogue import GOODBYE, GREETING, STOPPED
-from assistant.listen import INTERNAL_FAULT, RECOGNITION_FAULT, SPEECH_FAILED
+from assistant.dialogue import GIVING_UP, GOODBYE, GREETING, STOPPED
+from assistant.listen import GAVE_UP_EXIT_CODE, INTERNAL_FAULT, RECOGNITION_FAULT, SPEECH_FAILED
 from tests.fault_injection import SPEAKER_RATE
 from tests.virtual_mic import (
     REPO,
@@ -55,14 +55,16 @@ SPEECH: dict[str, Callable[[], bytes]] = {
     # The recogniser fails while the person is speaking; they say it again after the apology.
     "recognizer": lambda: silence(1) + _says(ANKLE) + silence(GAP) + _says(ANKLE)
     + silence(GAP) + _says("goodbye"),
+    # The recogniser fails on every frame: the dialogue gives up after three apologies.
+    "broken": lambda: silence(1) + _says(ANKLE) + silence(GAP),
     # Deciding fails once; they say it again.
     "internal": lambda: silence(1) + _says(ANKLE) + silence(GAP) + _says(ANKLE)
     + silence(GAP) + _says("goodbye"),
     # The reply cannot be spoken; they ask for it again.
     "speech": lambda: silence(1) + _says(ANKLE) + silence(GAP) + _says("repeat")
     + silence(GAP) + _says("goodbye"),
-    # The recogniser is too slow for the first 4 s, while the person has not spoken yet.
-    "overflow": lambda: silence(8) + _says(ANKLE) + silence(GAP) + _says("goodbye"),
+    # The recogniser is too slow for the first 10 s, while the person has not spoken yet.
+    "overflow": lambda: silence(13) + _says(ANKLE) + silence(GAP) + _says("goodbye"),
     # After the greeting (played in real time), the person says "stop" about three seconds
     # into the twelve-second reply (the reply starts about a second after they finish).
     "barge_in": lambda: silence(_greeting_seconds() + 2) + _says(ANKLE) + silence(4)
@@ -139,6 +141,18 @@ def test_a_recogniser_fault_mid_utterance_is_apologised_for_and_the_talk_goes_on
     assert "Recognition failed (FaultInjected: fault_recogniser" in outcome.stderr
 
 
+def test_a_recogniser_that_keeps_failing_ends_the_talk_clearly_and_not_as_success(
+    outcomes: dict[str, Outcome],
+) -> None:
+    outcome = outcomes["broken"]
+    apology = f"Sorry. {RECOGNITION_FAULT}"
+    assert outcome.captions == [GREETING, apology, apology, apology, GIVING_UP]
+    assert outcome.result["exit"] == GAVE_UP_EXIT_CODE != 0
+    assert "Traceback" not in outcome.stderr
+    faults = [line for line in outcome.stderr.splitlines() if "Recognition failed" in line]
+    assert len(faults) == 3  # one line each
+
+
 def test_an_internal_fault_is_apologised_for_and_the_talk_goes_on(
     outcomes: dict[str, Outcome],
 ) -> None:
@@ -168,7 +182,7 @@ def test_a_full_microphone_queue_drops_frames_and_the_talk_goes_on(
 ) -> None:
     outcome = outcomes["overflow"]
     result = outcome.result
-    assert result["dropped"] > 0  # the two-frame queue overflowed for real
+    assert result["dropped"] > 0  # the ten-frame queue overflowed for real
     assert result["overflows"] == result["dropped"]  # and the device itself lost nothing
     assert "Microphone queue full" in outcome.stderr
     captions = outcome.captions
