@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -83,6 +84,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        _stdout_to_devnull()  # the reader left (e.g. `| head`): nothing more to say
+        return 141
+    except OSError as error:  # most often the output: a full disk or a closed terminal
+        _stdout_to_devnull()
+        reason = error.strerror or type(error).__name__
+        where = error.filename or "the output"
+        print(f"{PROGRAM}: cannot write {where} ({reason}); free some space.", file=sys.stderr)
+        return 1
+
+
+def _stdout_to_devnull() -> None:
+    """Python flushes stdout again at exit; point it somewhere that cannot fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -28,17 +28,30 @@ class TranscriptLog:
             raise UserError(
                 f"Cannot write the transcript log {path} ({reason}); choose a file you can write."
             ) from error
+        self.path = path
         self.file: TextIO = os.fdopen(descriptor, "a", encoding="utf-8")
 
     def write(self, speaker: str, text: str) -> None:
         """Log one line, e.g. write("person", "my knee hurts")."""
         stamp = datetime.now().isoformat(timespec="seconds")
-        self.file.write(f"{stamp}\t{speaker}\t{' '.join(text.split())}\n")
-        self.file.flush()
+        try:
+            self.file.write(f"{stamp}\t{speaker}\t{' '.join(text.split())}\n")
+            self.file.flush()
+        except OSError as error:
+            raise self._failed(error) from error
 
     def close(self) -> None:
         """Close the file."""
-        self.file.close()
+        try:
+            self.file.close()
+        except OSError as error:
+            raise self._failed(error) from error
+
+    def _failed(self, error: OSError) -> UserError:
+        reason = error.strerror or type(error).__name__
+        return UserError(
+            f"Cannot write the transcript log {self.path} ({reason}); free some space."
+        )
 
 
 def logged_lines(lines: Iterable[str], log: TranscriptLog | None) -> Iterator[str]:

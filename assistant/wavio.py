@@ -156,27 +156,47 @@ def to_int16_bytes(samples: npt.NDArray[np.float32]) -> bytes:
     return (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
 
 
-class Resampler:
-    """Streaming resampler: an anti-alias low-pass, then linear interpolation.
+class _LowPass:
+    """A streaming FIR low-pass whose state carries across chunks."""
 
-    State carries across chunks so chunk boundaries leave no clicks or gaps.
+    def __init__(self, cutoff: float) -> None:
+        self.taps = _lowpass_taps(cutoff)
+        self.state = np.zeros(len(self.taps) - 1, dtype=np.float32)
+
+    def process(self, samples: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        padded = np.concatenate([self.state, samples])
+        self.state = padded[len(padded) - len(self.state) :]
+        filtered: npt.NDArray[np.float32] = np.convolve(padded, self.taps, mode="valid").astype(
+            np.float32
+        )
+        return filtered
+
+
+class Resampler:
+    """Streaming resampler: linear interpolation with a low-pass on the lower rate's side.
+
+    Going down, the low-pass comes first, so nothing above the new Nyquist rate folds back;
+    going up, it comes after, so the mirror image interpolation leaves above the old Nyquist
+    rate is removed. State carries across chunks so chunk boundaries leave no clicks or gaps.
     """
 
     def __init__(self, source_rate: int, target_rate: int = TARGET_RATE) -> None:
         self.step = source_rate / target_rate
         self.position = 0.0  # next output time, in input samples, relative to `history` start
         self.history = np.zeros(0, dtype=np.float32)
-        self.taps = _lowpass_taps(min(1.0, 1.0 / self.step)) if self.step > 1.0 else None
-        self.filter_state = np.zeros(0 if self.taps is None else len(self.taps) - 1, np.float32)
+        self.before = _LowPass(1.0 / self.step) if self.step > 1.0 else None
+        self.after = _LowPass(self.step) if self.step < 1.0 else None
 
     def process(self, samples: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Resample one chunk; returns the output samples it completes."""
         if self.step == 1.0:
             return samples
-        if self.taps is not None:
-            padded = np.concatenate([self.filter_state, samples])
-            self.filter_state = padded[len(padded) - len(self.filter_state) :]
-            samples = np.convolve(padded, self.taps, mode="valid").astype(np.float32)
+        if self.before is not None:
+            samples = self.before.process(samples)
+        output = self._interpolate(samples)
+        return self.after.process(output) if self.after is not None else output
+
+    def _interpolate(self, samples: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         signal = np.concatenate([self.history, samples])
         last_usable = len(signal) - 1  # interpolation needs the sample after each position
         count = max(0, int(np.floor((last_usable - self.position) / self.step)) + 1)
@@ -197,7 +217,7 @@ class Resampler:
 
 
 def _lowpass_taps(cutoff: float, count: int = 63) -> npt.NDArray[np.float32]:
-    """A Hann-windowed sinc low-pass; cutoff is a fraction of the input Nyquist rate."""
+    """A Hann-windowed sinc low-pass; cutoff is a fraction of the Nyquist rate it runs at."""
     n = np.arange(count) - (count - 1) / 2
     taps = cutoff * 0.9 * np.sinc(cutoff * 0.9 * n) * np.hanning(count)
     normalised: npt.NDArray[np.float32] = (taps / taps.sum()).astype(np.float32)

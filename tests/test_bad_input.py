@@ -96,12 +96,6 @@ def test_every_supported_wav_format_is_transcribed(wav_folder: Path) -> None:
     assert all({"injured", "knee", "football"} <= set(line.split()) for line in lines), lines
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: assistant/wavio.Resampler upsamples by linear interpolation with no filter, so an "
-    "8 kHz recording gets a mirror image of its sound above 4 kHz (only 7 dB down); Vosk then "
-    "decides 2 of 12 espeak sentences at 8 kHz, against 7 of 12 with a low-pass after it.",
-)
 def test_upsampling_8khz_leaves_no_mirror_image() -> None:
     from assistant.wavio import Resampler
 
@@ -606,11 +600,6 @@ def _with_stdout(path: str, *args: str, stdin: str = "") -> subprocess.Completed
         )  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: an OSError writing the answers (disk full) is a traceback; cli.main could turn "
-    "it into one line.",
-)
 def test_answers_to_a_full_disk_are_one_line() -> None:
     result = _with_stdout("/dev/full", "ask", "--json", "--stdin", stdin="my knee hurts\n" * 3000)
     assert result.returncode != 0
@@ -618,10 +607,6 @@ def test_answers_to_a_full_disk_are_one_line() -> None:
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: TranscriptLog.write/close let an OSError (disk full) escape as a traceback.",
-)
 def test_a_transcript_log_on_a_full_disk_is_one_line(tmp_path: Path) -> None:
     env = {"THERAPY_ASSISTANT_CONFIG": str(tmp_path / "settings.toml")}
     result = run_cli("listen", "--text", "--mute", "--log-transcripts", "/dev/full",
