@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     model_commands.add_parser("path", help="print the model folder that will be used")
     model_commands.add_parser("verify", help="check the model's files and that Vosk loads it")
 
+    # Its own options are parsed by benchmarks.cli (see `bench --help`).
+    commands.add_parser("bench", help="measure accuracy, latency and resources", add_help=False)
+
     commands.add_parser("devices", help="list microphones")
     commands.add_parser("voices", help="list speech voices")
     return parser
@@ -75,10 +78,11 @@ def _add_listen_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; user errors become one line on stderr and exit code 2."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        return _dispatch(args)
+        if arguments[:1] == ["bench"]:
+            return _bench(arguments[1:])
+        return _dispatch(build_parser().parse_args(arguments))
     except UserError as error:
         print(f"{PROGRAM}: {error.message}", file=sys.stderr)
         return error.exit_code
@@ -144,6 +148,16 @@ def _transcribe(files: list[Path], model: Path | None, as_json: bool) -> int:
         else:
             print(transcript.text, flush=True)
     return 0
+
+
+def _bench(argv: list[str]) -> int:
+    try:
+        from benchmarks.cli import main as bench_main
+    except ImportError as error:
+        raise UserError(
+            "The benchmarks live in the project's checkout: run this from its top folder."
+        ) from error
+    return bench_main(argv)
 
 
 def _model(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from tests.virtual_mic import REPO, espeak_to_raw16k, make_virtual_audio, silence
 
@@ -125,9 +126,7 @@ def run_loop(
         other: list[str] = []
         assert child.stdout is not None and child.stderr is not None
         readers = [
-            threading.Thread(
-                target=lambda: captions.extend(line.rstrip("\n") for line in child.stdout)
-            ),  # type: ignore[union-attr]
+            threading.Thread(target=_read_captions, args=(child.stdout, captions)),
             threading.Thread(target=_read_notes, args=(child.stderr, started, notes, other)),
         ]
         for reader in readers:
@@ -150,7 +149,13 @@ def run_loop(
         return LoopRun(child.wait(), captions, notes, samples, per_turn, other)
 
 
-def _read_notes(stream, started: float, notes: list[tuple[float, str]], other: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _read_captions(stream: IO[str], captions: list[str]) -> None:
+    captions.extend(line.rstrip("\n") for line in stream)
+
+
+def _read_notes(
+    stream: IO[str], started: float, notes: list[tuple[float, str]], other: list[str]
+) -> None:
     for line in stream:
         line = line.rstrip("\n")
         if line.startswith("… "):
