@@ -21,7 +21,7 @@ run: setup
 	@$(PY) -m assistant listen
 
 lint: setup
-	$(VENV)/bin/ruff check assistant intents tests
+	$(VENV)/bin/ruff check assistant intents tests benchmarks
 	$(VENV)/bin/mypy
 
 test: lint
