@@ -89,7 +89,7 @@ def _run(args: argparse.Namespace, argv: list[str], invoked: str) -> int:
         out_dir=out,
         seed=args.seed,
         limit=args.limit,
-        command=f"{invoked} " + " ".join(shlex.quote(a) for a in argv),
+        command=" ".join([invoked, *(shlex.quote(a) for a in argv)]),
     )
     from benchmarks import report
 

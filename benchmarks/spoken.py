@@ -377,14 +377,14 @@ def report(
 
     grid_rows = []
     for (voice, rate, snr), group in sorted(
-        _by(hearings, lambda h: (h.voice, h.rate, -1.0 if h.snr is None else h.snr)).items()
+        _by(hearings, lambda h: (h.voice, h.rate, list(noises).index(h.snr))).items()
     ):
         after = score(group, biased_text)
         grid_rows.append(
             [
                 voice,
                 str(rate),
-                condition_name(None if snr < 0 else snr),
+                condition_name(noises[snr]),
                 str(len(group)),
                 pct(after.decision_accuracy),
                 f"{pct(after.red_flag_recall)} ({after.red_flags})",
@@ -468,8 +468,8 @@ entries; espeak-specific ones would not help real speakers):
 
 Of the {len(wrong)} clips still decided wrongly (after), {lost_in_hearing} had a domain word
 missing from every hearing. {len(understanding)} clips were decided wrongly although the
-general transcript alone held every domain word of the utterance: these are lost in
-understanding (near-miss wording), not in hearing.
+general transcript alone held every domain word of the utterance: lost to a misheard small
+word (an inserted "not", a dropped "i've had") or to wording the lexicon does not know.
 {"Some of them:" if understanding_rows else ""}
 
 {table(["said", "Vosk wrote", "expected"], understanding_rows) if understanding_rows else ""}

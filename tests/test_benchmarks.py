@@ -121,6 +121,7 @@ def test_linear_fit_of_transcribe_growth() -> None:
     assert fit["per_audio_second"] == pytest.approx(0.1)
     assert fit["r2"] == pytest.approx(1.0)
     assert fit["rss_spread_mb"] == 0.0
+    assert fit["rss_late_mb_per_minute"] == 0.0
 
 
 def test_bad_arguments_give_one_line_and_exit_code_2(capsys: pytest.CaptureFixture[str]) -> None:
