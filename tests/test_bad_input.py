@@ -28,6 +28,7 @@ import pytest
 from assistant.dialogue import GOODBYE
 from tests.cli_run import ROOT, assert_one_line_error, run_cli
 from tests.fault_injection import SPEAKER_RATE, SpeakerRecorder
+from tests.judge import hear_samples
 from tests.speech import espeak_wav
 from tests.virtual_mic import (
     REPO,
@@ -36,7 +37,6 @@ from tests.virtual_mic import (
     make_virtual_audio,
     open_fifo_reader,
     silence,
-    transcribe_samples,
 )
 
 VOICE = "en-us+f1"
@@ -400,7 +400,7 @@ def _listen(
 
 def _spoken(audio: VirtualAudio) -> str:
     """What Vosk hears in the last thing played on the virtual speaker."""
-    return transcribe_samples(audio.speaker_samples(), SPEAKER_RATE)
+    return hear_samples(audio.speaker_samples(), SPEAKER_RATE)
 
 
 def _assert_last_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
@@ -499,7 +499,7 @@ def test_a_corrupt_settings_file_is_spoken_and_left_alone(tmp_path: Path) -> Non
     assert "not valid TOML" in captions[0] and captions[-1] == GOODBYE
     played = np.frombuffer(bytes(recorder.data), dtype="<i2").astype(np.int16)
     # Spoken first, path and all; Vosk hears "setting(s)" (the path comes out as noise).
-    heard = transcribe_samples(played, SPEAKER_RATE).split()
+    heard = hear_samples(played, SPEAKER_RATE).split()
     assert any(word.startswith("setting") for word in heard[:30]), heard
     assert settings.read_text() == "rate = = 1\n"  # not rewritten: nothing was changed
 

@@ -26,13 +26,13 @@ import pytest
 from assistant.dialogue import GIVING_UP, GOODBYE, GREETING, STOPPED
 from assistant.listen import GAVE_UP_EXIT_CODE, INTERNAL_FAULT, RECOGNITION_FAULT, SPEECH_FAILED
 from tests.fault_injection import SPEAKER_RATE
+from tests.judge import hear_samples
 from tests.virtual_mic import (
     REPO,
     espeak_to_raw16k,
     make_virtual_audio,
     open_fifo_reader,
     silence,
-    transcribe_samples,
 )
 
 VOICE = "en-us+f1"  # the test voice Vosk hears best (see tests/speech.py)
@@ -173,7 +173,7 @@ def test_a_speech_engine_fault_is_apologised_for_and_repeat_speaks_the_reply(
     # What reached the speaker: the apology ("... say that out loud ...") and the reply that
     # failed the first time (only the reply says "diagnosis").
     played = (outcome.folder / "speaker.raw").read_bytes()
-    heard = transcribe_samples(np.frombuffer(played, dtype="<i2").astype(np.int16), SPEAKER_RATE)
+    heard = hear_samples(np.frombuffer(played, dtype="<i2").astype(np.int16), SPEAKER_RATE)
     assert {"loud", "diagnosis"} <= set(heard.split()), heard
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from assistant.dialogue import GOODBYE
+from tests.judge import hear_wav
 from tests.speech import espeak_wav
 from tests.virtual_mic import (
     REPO,
@@ -25,7 +26,6 @@ from tests.virtual_mic import (
     espeak_to_raw16k,
     make_virtual_audio,
     silence,
-    transcribe_wav,
 )
 
 VOICE = "en-us+f1"
@@ -189,5 +189,5 @@ def test_saved_replies_hold_only_the_assistant_lines(
     # Heard again, the saved reply is the assistant's sentence (it ends with the reminder that
     # this is general information, not a diagnosis).
     reply = next(path for path in files if path.name.endswith("-reply.wav"))
-    heard = transcribe_wav(reply.read_bytes()).split()
+    heard = hear_wav(reply.read_bytes()).split()
     assert {"information", "diagnosis"} <= set(heard), heard

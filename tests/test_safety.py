@@ -25,9 +25,9 @@ from assistant.asr import Transcriber
 from assistant.dialogue import GOODBYE, GREETING, OFFER_AFTER_WARNING
 from assistant.replies import CALL_NOW, SEE_TODAY
 from tests.fault_injection import SPEAKER_RATE, SpeakerRecorder
+from tests.judge import hear_samples
 from tests.speech import espeak_wav
 from tests.virtual_mic import REPO, espeak_to_raw16k, make_virtual_audio, silence
-from tests.virtual_mic import transcribe_samples as hear_played
 
 DATA = Path(__file__).parent / "data" / "red_flags_spoken.tsv"
 TABLE = REPO.parent / "shared" / "domain" / "red-flags.md"
@@ -113,10 +113,12 @@ def test_a_typed_red_flag_escalates_with_the_right_first_sentence(phrasing: Phra
 
 @pytest.mark.parametrize("phrasing", SPOKEN, ids=[p.text for p in SPOKEN])
 def test_a_spoken_red_flag_escalates_with_the_right_first_sentence(
-    phrasing: Phrasing, transcriber: Transcriber, tmp_path: Path
+    phrasing: Phrasing, tmp_path: Path
 ) -> None:
     wav = espeak_wav(phrasing.text, tmp_path / "said.wav", SPOKEN_VOICE, SPOKEN_RATE)
-    heard = transcriber.transcribe_file(wav).text
+    # A freshly loaded model for each hearing (see tests/judge.py): this floor must not depend
+    # on which tests ran before.
+    heard = Transcriber.load().transcribe_file(wav).text
     assert_escalates(advise(heard), phrasing, heard)
 
 
@@ -152,6 +154,6 @@ def test_a_red_flag_in_a_spoken_conversation_is_said_first_and_aloud(tmp_path: P
     assert captions[2:] == [OFFER_AFTER_WARNING, GOODBYE]
     # Heard again from the speaker: right after the greeting, the call to emergency services.
     played = np.frombuffer(bytes(recorder.data), dtype="<i2").astype(np.int16)
-    heard = hear_played(played, SPEAKER_RATE)
+    heard = hear_samples(played, SPEAKER_RATE)
     after_greeting = heard.split("massage therapy", 1)[-1].split()
     assert "emergency" in after_greeting[:4], heard
