@@ -32,7 +32,7 @@ from benchmarks.base import Options, Section, pct, table
 from benchmarks.corpus import RATES, VOICES, Item, keywords, load_items, plan, select, speakable
 from intents.tokenize import words
 
-FULL_OTHERS, FULL_RED_FLAGS = 36, 12
+FULL_OTHERS, FULL_RED_FLAGS = 30, 12
 QUICK_OTHERS, QUICK_RED_FLAGS = 3, 1
 NOISES: tuple[float | None, ...] = (None, 10.0)
 

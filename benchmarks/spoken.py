@@ -42,7 +42,7 @@ TARGET_CLEAN = 0.90
 TARGET_10DB = 0.80
 TARGET_RED_FLAG = 0.95
 
-FULL_OTHERS = 110
+FULL_OTHERS = 90
 """Non-red-flag utterances in a full run (with every red-flag one); sized for 20 minutes."""
 QUICK_OTHERS, QUICK_RED_FLAGS = 8, 6
 QUICK_NOISES: tuple[float | None, ...] = (None, 10.0)
