@@ -331,6 +331,14 @@ def _scores(run: Run, clips: Sequence[Clip], snr: float | str | None) -> dict[st
     }
 
 
+SHORT = {
+    "Vosk small en-us 0.15": "Vosk",
+    "Vosk + domain pass (product)": "Vosk + domain\n(product)",
+    "pocketsphinx 5": "pocketsphinx",
+    "faster-whisper tiny.en": "whisper\ntiny.en",
+}
+"""Names that fit under a bar."""
+
 HEADER = [
     "recogniser",
     "model",
@@ -409,7 +417,7 @@ def _plot(summary: dict[str, Any], path: Path) -> Path:
     fig, axes = plt.subplots(1, 3, figsize=(13, 4))
     x = np.arange(len(names))
     width = 0.38
-    short = [n.replace(" (product)", "\n(product)").replace(" + ", "\n+ ") for n in names]
+    short = [SHORT.get(n, n) for n in names]
     for ax, metric, title in (
         (axes[0], "wer", "Word error rate (lower is better)"),
         (axes[1], "decision_accuracy", "Decision accuracy"),
@@ -418,7 +426,7 @@ def _plot(summary: dict[str, Any], path: Path) -> Path:
         noisy = [summary["recognisers"][n]["10 dB"][metric] for n in names]
         ax.bar(x - width / 2, clean, width, label="clean", color="#2e5f8a")
         ax.bar(x + width / 2, noisy, width, label="10 dB", color="#d98c3a")
-        ax.set_xticks(x, short, fontsize=8)
+        ax.set_xticks(x, short, fontsize=9)
         ax.set_ylim(0, 1)
         ax.set_title(title)
         ax.grid(axis="y", alpha=0.3)
