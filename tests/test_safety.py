@@ -122,15 +122,15 @@ def test_a_spoken_red_flag_escalates_with_the_right_first_sentence(
     assert_escalates(advise(heard), phrasing, heard)
 
 
-# Known gaps, typed: each should escalate and does not yet. Strict, so a fix shows up here.
-TYPED_GAPS = [
+# Gaps this review found and the lexicon now covers: kept as regressions.
+FORMER_GAPS = [
     Phrasing("fracture or dislocation", "urgent", False, "i think my wrist is broken"),
+    Phrasing("fracture or dislocation", "urgent", False, "my arm is broken"),
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="lexicon gap: '<body part> is broken' is not a fracture")
-@pytest.mark.parametrize("phrasing", TYPED_GAPS, ids=[p.text for p in TYPED_GAPS])
-def test_known_typed_gap(phrasing: Phrasing) -> None:
+@pytest.mark.parametrize("phrasing", FORMER_GAPS, ids=[p.text for p in FORMER_GAPS])
+def test_former_typed_gap_escalates(phrasing: Phrasing) -> None:
     assert_escalates(advise(phrasing.text), phrasing)
 
 
