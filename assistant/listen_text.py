@@ -39,7 +39,8 @@ class ReplySaver:
         from assistant.tts import Synthesizer  # only when asked: it starts the speech engine
 
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            # Replies repeat the person's words: health information, for the owner's eyes only.
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as error:
             reason = error.strerror or type(error).__name__
             raise UserError(

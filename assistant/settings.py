@@ -70,6 +70,12 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
     Never raises and never writes: a missing file is the defaults without a warning.
     """
     path = default_path() if path is None else path
+    if path.exists() and not path.is_file():
+        # Reading a pipe would wait forever; a folder cannot be read at all.
+        return Settings(), (
+            f"Cannot read the settings file {path} (not a regular file); using the defaults. "
+            "Delete it."
+        )
     try:
         data = path.read_bytes()
     except FileNotFoundError:

@@ -24,6 +24,7 @@ pyttsx3 2.99's espeak driver has traps that this module works around (see the in
 from __future__ import annotations
 
 import io
+import os
 import sys
 import threading
 import time
@@ -344,7 +345,10 @@ class Synthesizer:
         """Render text and write it to a WAV file (for --save-replies); returns the audio."""
         audio = self.synthesize(text)
         try:
-            Path(path).write_bytes(audio.wav_bytes())
+            # Readable by the owner only: a reply repeats what the person said about their health.
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(audio.wav_bytes())
         except OSError as error:
             reason = error.strerror or type(error).__name__
             raise UserError(

@@ -191,3 +191,23 @@ def test_saved_replies_hold_only_the_assistant_lines(
     reply = next(path for path in files if path.name.endswith("-reply.wav"))
     heard = hear_wav(reply.read_bytes()).split()
     assert {"information", "diagnosis"} <= set(heard), heard
+
+
+def test_saved_replies_are_readable_by_their_owner_only(
+    kept: tuple[Private, Path, Path, str],
+) -> None:
+    _, _, replies, _ = kept
+    assert stat.S_IMODE(replies.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(path.stat().st_mode) for path in replies.iterdir()} == {0o600}
+
+
+def test_a_settings_file_that_is_a_pipe_gives_defaults_not_a_hang(tmp_path: Path) -> None:
+    import os
+
+    from assistant.settings import Settings, load_settings
+
+    pipe = tmp_path / "settings.toml"
+    os.mkfifo(pipe)
+    settings, warning = load_settings(pipe)
+    assert settings == Settings()
+    assert warning is not None and "not a regular file" in warning
