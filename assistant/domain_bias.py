@@ -35,8 +35,9 @@ from intents.load import load_lexicon
 from intents.models import Lexicon
 from intents.tokenize import IRREGULAR, stem, words
 
-# Everyday words people wrap their concerns in; without them the grammar would force every
-# word onto a domain word. Kept short on purpose: each extra word is one more way to mishear.
+# Everyday words people wrap their concerns in; without them the grammar would force every word
+# onto a domain word. Kept short on purpose: each extra word is one more way to mishear. "back"
+# and "night" are not here: they carry meaning ("back pain", "worse at night").
 COMMON_WORDS: tuple[str, ...] = tuple(
     [
         "a",
@@ -58,7 +59,6 @@ COMMON_WORDS: tuple[str, ...] = tuple(
         "as",
         "at",
         "away",
-        "back",
         "bad",
         "be",
         "because",
@@ -150,7 +150,6 @@ COMMON_WORDS: tuple[str, ...] = tuple(
         "need",
         "never",
         "new",
-        "night",
         "no",
         "not",
         "now",
