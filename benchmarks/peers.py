@@ -20,10 +20,8 @@ Writes docs/peers.md unless ``--no-write``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -36,6 +34,7 @@ if str(ROOT) not in sys.path:  # so `python benchmarks/peers.py` works from anyw
     sys.path.insert(0, str(ROOT))
 
 from assistant.decision import Decision, decide  # noqa: E402
+from benchmarks.base import machine as base_machine  # noqa: E402
 from intents.load import DEFAULT_LEXICON, load_lexicon  # noqa: E402
 from intents.models import Concern, Lexicon, Match, RedFlag, Rule, Term, Urgency  # noqa: E402
 from intents.recognize import recognize  # noqa: E402
@@ -330,17 +329,11 @@ def ask_throughput(rows: Sequence[Row], lines: int = 1000, runs: int = 5) -> tup
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    """This machine in one line, for the report."""
+    here = base_machine()
     return (
-        f"{cpu}, {os.cpu_count()} logical cores, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}, {dt.date.today().isoformat()}"
+        f"{here.cpu}, {here.cores} logical cores, Python {here.python}, {here.system}, "
+        f"{here.date}"
     )
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import platform
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from benchmarks.base import machine
 from benchmarks.loop_runner import LoopRun, corpus_texts, run_loop, spoken_session
 from tests.virtual_mic import espeak_to_raw16k
 
@@ -127,17 +127,8 @@ def to_markdown(result: SoakResult, command: str) -> str:
 
 
 def _machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    import os
-
-    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+    here = machine()
+    return f"{here.cpu}, {here.cores} cores, {here.system}"
 
 
 def main(argv: list[str] | None = None) -> int:
