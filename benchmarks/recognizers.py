@@ -180,7 +180,7 @@ class Contender:
 CONTENDERS: tuple[Contender, ...] = (
     Contender("Vosk small en-us 0.15", VoskEngine, ("vosk",), "40 MB, Kaldi TDNN + 3-gram"),
     Contender(
-        "Vosk + domain pass (product)",
+        "Vosk + domain pass (not yet in the product)",
         VoskDomainEngine,
         ("vosk",),
         "same model, second grammar pass",
@@ -333,7 +333,7 @@ def _scores(run: Run, clips: Sequence[Clip], snr: float | str | None) -> dict[st
 
 SHORT = {
     "Vosk small en-us 0.15": "Vosk",
-    "Vosk + domain pass (product)": "Vosk + domain\n(product)",
+    "Vosk + domain pass (not yet in the product)": "Vosk + domain\n(not in product)",
     "pocketsphinx 5": "pocketsphinx",
     "faster-whisper tiny.en": "whisper\ntiny.en",
 }
@@ -436,7 +436,7 @@ def _plot(summary: dict[str, Any], path: Path) -> Path:
     axes[2].scatter(rtf, mem, color="#2e5f8a")
     for name, a, b in zip(names, rtf, mem, strict=True):
         axes[2].annotate(
-            name.replace(" (product)", ""),
+            name.replace(" (not yet in the product)", ""),
             (a, b),
             fontsize=7,
             xytext=(4, 4),
