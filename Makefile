@@ -21,15 +21,16 @@ run: setup
 	@$(PY) -m assistant listen
 
 lint: setup
-	$(VENV)/bin/ruff check assistant intents tests benchmarks
+	$(VENV)/bin/ruff check assistant intents tests benchmarks support
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 test: lint
 	$(VENV)/bin/pytest
 
 bench: setup
 	@$(PY) -m pip install --quiet -e '.[test,bench]'
-	$(PY) -m assistant bench
+	$(PY) -m benchmarks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

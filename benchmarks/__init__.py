@@ -1,7 +1,7 @@
 """Benchmarks of the assistant: spoken accuracy, recognisers side by side, latency, resources.
 
-Run with ``python -m assistant bench`` or ``python -m benchmarks`` (``--quick`` for a short
-run). Needs the ``bench`` extra. Nothing here is imported by the product.
+Run with ``python -m benchmarks`` (``--quick`` for a short run) or ``make bench``. Needs the
+``bench`` extra. The product never imports anything here; shared helpers are in ``support``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The speech figures in README.md: model load time, word error rate on real human speech
 (LibriVox clips from Debian's pocketsphinx-testdata) and domain keyword recall on espeak-ng
-speech (tests/data/asr_sentences.tsv in the two test voices).
+speech (support/data/asr_sentences.tsv in the two test voices).
 
 Run: python -m benchmarks.asr_baseline
 """
@@ -11,9 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.asr import Transcriber
-from assistant.metrics import keyword_recall, word_error_rate
-from tests.speech import TEST_VOICES, espeak_wav, load_keyword_sentences
+from assistant.adapters.vosk_asr import Transcriber
+from support.corpora import keyword_sentences
+from support.metrics import keyword_recall, word_error_rate
+from support.speech import TEST_VOICES, espeak_wav_file
 
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
 
@@ -46,10 +47,10 @@ def main() -> int:
                 (
                     keywords,
                     transcriber.transcribe_file(
-                        espeak_wav(s, Path(folder) / "s.wav", voice, rate)
+                        espeak_wav_file(s, Path(folder) / "s.wav", voice, rate)
                     ).text,
                 )
-                for s, keywords in load_keyword_sentences()
+                for s, keywords in keyword_sentences()
             ]
             print(f"keyword recall, espeak-ng {voice} at {rate} wpm: {keyword_recall(heard):.1%}")
     return 0

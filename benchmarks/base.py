@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "tests" / "data" / "corpus.jsonl"
 DOCS = REPO / "docs"
 
 
@@ -28,7 +27,7 @@ class Options:
     """Seed of every random choice (subset, voice rotation, noise)."""
     limit: int | None = None
     """At most this many utterances in the spoken benchmark (for tests)."""
-    command: str = "python -m assistant bench"
+    command: str = "python -m benchmarks"
     """The command line that made the report, printed in it."""
 
 

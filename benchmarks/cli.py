@@ -1,4 +1,4 @@
-"""The benchmark command: ``python -m assistant bench`` / ``python -m benchmarks``."""
+"""The benchmark command: ``python -m benchmarks`` (``make bench``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.errors import UserError
+from assistant.core.errors import UserError
 from benchmarks.base import DOCS, REPO, Options, Section, machine
 
 SECTIONS = ("spoken", "recognizers", "latency", "resources")
@@ -21,7 +21,7 @@ QUICK_DIR = REPO / "build" / "bench-quick"
 def parser() -> argparse.ArgumentParser:
     """The command's options."""
     p = argparse.ArgumentParser(
-        prog="bench",
+        prog="python -m benchmarks",
         description="Measure spoken accuracy, recognisers side by side, latency and resources; "
         "write docs/benchmarks.md and PNG plots.",
     )
@@ -63,9 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the chosen sections and write the report."""
     args = parser().parse_args(argv)
     try:
-        # Without argv this is `python -m benchmarks`; the assistant's `bench` passes its own.
-        invoked = "python -m benchmarks" if argv is None else "python -m assistant bench"
-        return _run(args, sys.argv[1:] if argv is None else argv, invoked)
+        return _run(args, sys.argv[1:] if argv is None else argv, "python -m benchmarks")
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code

@@ -1,19 +1,21 @@
-"""The labelled corpus as the spoken benchmark uses it: items, the subset, voices and keywords."""
+"""The labelled corpus as the spoken benchmark uses it: the subset, voices and keywords.
+
+The corpus itself is read by :mod:`support.corpora`, the one loader of tests and benchmarks.
+"""
 
 from __future__ import annotations
 
-import json
 import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-from assistant.domain_bias import COMMON_WORDS, lexicon_words
-from benchmarks.base import CORPUS
-from intents.load import load_lexicon
+from benchmarks.domain_pass import COMMON_WORDS, lexicon_words
+from intents import load_lexicon
 from intents.tokenize import stem, words
+from support.corpora import Labelled as Item
+from support.corpora import load
 
 VOICES: tuple[str, ...] = ("en-us", "en-gb", "en-us+f3")
 """espeak-ng voices: American and British male, and an American female variant."""
@@ -21,24 +23,6 @@ RATES: tuple[int, ...] = (140, 175)
 """Words a minute: unhurried and brisk."""
 NOISES: tuple[float | None, ...] = (None, 20.0, 10.0)
 """Clean, then pink noise at 20 dB and 10 dB SNR."""
-
-
-@dataclass(frozen=True)
-class Item:
-    """One labelled utterance."""
-
-    index: int
-    """Line number in the corpus (0-based): a stable id."""
-    text: str
-    """What the person says."""
-    expected: tuple[str, ...]
-    """Recommendations counted as right."""
-    category: str
-    """The corpus's category (red_flag, injury, stress ...)."""
-    red_flag: bool
-    """Labelled as a red flag: the assistant must send the person to a doctor."""
-    case: str = ""
-    """The corpus's finer label, when it has one ("mixed", "asr_slip")."""
 
 
 @dataclass(frozen=True)
@@ -57,31 +41,9 @@ class Task:
     """Seed of this utterance's noise."""
 
 
-def load_items(path: Path = CORPUS) -> list[Item]:
-    """Every corpus line."""
-    items = []
-    for index, line in enumerate(path.read_text().splitlines()):
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        expected = row["expected"]
-        items.append(
-            Item(
-                index=index,
-                text=row["text"],
-                expected=tuple(expected) if isinstance(expected, list) else (expected,),
-                category=row["category"],
-                red_flag=row["category"] == "red_flag",
-                case=row.get("case", ""),
-            )
-        )
-    return items
-
-
-def speakable(items: Sequence[Item]) -> list[Item]:
-    """Items a person would say: the corpus's "asr_slip" lines are transcripts with Vosk's
-    mistakes already in them ("me greens"), so speaking them measures nothing real."""
-    return [i for i in items if "asr_slip" not in (i.category, i.case)]
+def load_items() -> list[Item]:
+    """Every utterance of the development corpus."""
+    return load("corpus")
 
 
 def select(

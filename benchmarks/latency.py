@@ -2,7 +2,7 @@
 
 The corpus is spoken into the virtual microphone in real time; the loop records, per turn,
 where the time goes from the last speech sample to the first reply sample played
-(assistant.listen.TurnTiming). Run: python -m benchmarks.latency [--quick]
+(assistant.app.timing.TurnTiming). Run: python -m benchmarks.latency [--quick]
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Runs the real listening loop on the virtual microphone, for the latency and soak benchmarks.
 
 The person's side is espeak-ng speech written into a virtual ALSA microphone (see
-tests/virtual_mic.py), paced in real time like a real microphone; each utterance is followed by
+support/virtual_audio.py), paced in real time like a real microphone; each utterance is followed by
 a pause in which the assistant answers. The loop runs in a child process, as a user would run
 it; this side watches its output and samples its memory and CPU from /proc.
 """
@@ -20,7 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from tests.virtual_mic import REPO, espeak_to_raw16k, make_virtual_audio, silence
+from support import REPO
+from support.audio import silence
+from support.corpora import load
+from support.speech import espeak_to_raw16k
+from support.virtual_audio import make_virtual_audio
 
 VOICE = "en-us+f1"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -29,8 +33,7 @@ PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 def corpus_texts(limit: int | None = None, step: int = 1) -> list[str]:
     """Utterances from the labelled corpus, every `step`-th one, at most `limit`."""
-    lines = (REPO / "tests" / "data" / "corpus.jsonl").read_text().splitlines()
-    texts = [json.loads(line)["text"] for line in lines if line.strip()][::step]
+    texts = [item.text for item in load("corpus")][::step]
     return texts[:limit] if limit else texts
 
 
@@ -92,18 +95,26 @@ class LoopRun:
 
 # The child: the real VoiceConversation, with per-turn timings when asked.
 _CHILD = """
-import json, sys
+import contextlib, json, sys
+from dataclasses import asdict
 from pathlib import Path
-from assistant.listen import Speaker, VoiceConversation
-from assistant.settings import Settings
+from assistant.adapters.speaker import Speaker
+from assistant.adapters.vosk_asr import Transcriber
+from assistant.app.listen import voice_conversation
+from assistant.app.timing import TurnTimer
+from assistant.core.settings import Settings
 
 timings_path = sys.argv[1]
 settings = Settings(no_speech_timeout=0)  # the benchmark pauses are not timeouts
-conversation = VoiceConversation.start(settings, None, Speaker(settings), None)
-conversation.timings = [] if timings_path else None
-code = conversation.run()
-if timings_path:
-    Path(timings_path).write_text(json.dumps([vars(t) for t in conversation.timings]))
+speaker = Speaker.for_settings(settings)
+timer = TurnTimer() if timings_path else None
+conversation = voice_conversation(
+    settings, Transcriber.load(), speaker, speaker.synthesizer, timer=timer
+)
+with contextlib.closing(conversation):
+    code = conversation.run()
+if timer is not None:
+    Path(timings_path).write_text(json.dumps([asdict(t) for t in timer.turns]))
 sys.exit(code)
 """
 

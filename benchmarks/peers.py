@@ -1,7 +1,7 @@
 """Our intent matcher side by side with Mycroft's Adapt and Home Assistant's hassil.
 
 The same lexicon (intents/lexicon.toml) is expressed for each peer, then all three run on the
-labelled corpora in tests/data/ and feed the same decision rules (assistant/decision.py), so
+labelled corpora in support/data/ and feed the same decision rules (assistant/core/decision.py), so
 the table compares only the understanding step:
 
 - Adapt: one vocabulary entity per term with every phrase the templates stand for (as written,
@@ -20,7 +20,6 @@ Writes docs/peers.md unless ``--no-write``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -33,40 +32,31 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # so `python benchmarks/peers.py` works from anywhere
     sys.path.insert(0, str(ROOT))
 
-from assistant.decision import Decision, decide  # noqa: E402
+from assistant.core.decision import Decision, decide  # noqa: E402
 from benchmarks.base import machine as base_machine  # noqa: E402
-from intents.load import DEFAULT_LEXICON, load_lexicon  # noqa: E402
-from intents.models import Concern, Lexicon, Match, RedFlag, Rule, Term, Urgency  # noqa: E402
+from intents.load import DEFAULT_LEXICON, load_index, load_lexicon  # noqa: E402
+from intents.models import (  # noqa: E402
+    Concern,
+    Lexicon,
+    Match,
+    RedFlag,
+    Rule,
+    Term,
+    Urgency,
+    urgency_rank,
+)
 from intents.recognize import recognize  # noqa: E402
 from intents.templates import GAP, expand  # noqa: E402
+from support.corpora import Labelled as Row  # noqa: E402
+from support.corpora import load as load_rows  # noqa: E402
 
-CORPORA = ("corpus.jsonl", "corpus_heldout.jsonl", "corpus_heldout2.jsonl")
+CORPORA = ("corpus", "heldout", "heldout2")
 COLUMN = {
-    "corpus.jsonl": "accuracy, corpus",
-    "corpus_heldout.jsonl": "accuracy, held-out 1",
-    "corpus_heldout2.jsonl": "accuracy, held-out 2 (never tuned on)",
+    "corpus": "accuracy, corpus",
+    "heldout": "accuracy, held-out 1",
+    "heldout2": "accuracy, held-out 2 (never tuned on)",
 }
 DOC = ROOT / "docs" / "peers.md"
-_RANK: dict[str | None, int] = {None: 0, "urgent": 1, "emergency": 2}
-
-
-@dataclass(frozen=True)
-class Row:
-    """One labelled utterance."""
-
-    text: str
-    expected: tuple[str, ...]
-    category: str
-    urgency: str | None
-
-
-def load_rows(name: str) -> list[Row]:
-    rows = []
-    for line in (ROOT / "tests" / "data" / name).read_text(encoding="utf-8").splitlines():
-        raw = json.loads(line)
-        exp = raw["expected"] if isinstance(raw["expected"], list) else [raw["expected"]]
-        rows.append(Row(raw["text"], tuple(exp), raw["category"], raw.get("urgency")))
-    return rows
 
 
 # --- the terms a peer heard, turned into matches for the shared decision rules ---------------
@@ -134,11 +124,11 @@ class Ours(Matcher):
 
     def build(self, lexicon: Lexicon) -> None:
         # Read and compile the file afresh, so the build time is ours from scratch.
-        self.lexicon = load_lexicon(DEFAULT_LEXICON)
+        self.index = load_index(DEFAULT_LEXICON)
         self.version = "this repository"
 
     def decide(self, text: str) -> Decision:
-        return decide(recognize(text, self.lexicon))
+        return decide(recognize(text, self.index))
 
 
 def _surface_phrases(lexicon: Lexicon, template: str) -> list[str]:
@@ -266,8 +256,8 @@ def score(matcher: Matcher, corpora: dict[str, list[Row]], min_seconds: float) -
             right += ok
             if row.category == "red_flag":
                 flagged += 1
-                caught += d.recommendation == "see_doctor" and _RANK[d.urgency] >= max(
-                    _RANK[row.urgency], 1
+                caught += d.recommendation == "see_doctor" and urgency_rank(d.urgency) >= max(
+                    urgency_rank(row.urgency), 1
                 )
             else:
                 others += 1
@@ -332,8 +322,7 @@ def machine() -> str:
     """This machine in one line, for the report."""
     here = base_machine()
     return (
-        f"{here.cpu}, {here.cores} logical cores, Python {here.python}, {here.system}, "
-        f"{here.date}"
+        f"{here.cpu}, {here.cores} logical cores, Python {here.python}, {here.system}, {here.date}"
     )
 
 
@@ -374,7 +363,7 @@ def write_doc(
 
 Our matcher (`intents/`) against two open-source intent matchers, each given the same
 lexicon (`intents/lexicon.toml`) and followed by the same decision rules
-(`assistant/decision.py`), on the labelled corpora in `tests/data/` ({sizes} utterances;
+(`assistant/core/decision.py`), on the labelled corpora in `support/data/` ({sizes} utterances;
 {flagged} with a red flag, {negation} negation cases).
 
 {table(results, corpora)}

@@ -25,12 +25,14 @@ from typing import Any, Protocol
 import numpy as np
 from tqdm import tqdm
 
-from assistant.advice import advise
-from assistant.metrics import word_error_rate
-from benchmarks import speech
+from assistant.core.advice import advise
 from benchmarks.base import Options, Section, pct, table
-from benchmarks.corpus import RATES, VOICES, Item, keywords, load_items, plan, select, speakable
+from benchmarks.corpus import RATES, VOICES, keywords, load_items, plan, select
 from intents.tokenize import words
+from support import audio, speech
+from support.corpora import Labelled as Item
+from support.corpora import speakable
+from support.metrics import word_error_rate
 
 FULL_OTHERS, FULL_RED_FLAGS = 30, 12
 QUICK_OTHERS, QUICK_RED_FLAGS = 3, 1
@@ -84,7 +86,7 @@ class VoskEngine:
     """The product's recogniser."""
 
     def __init__(self) -> None:
-        from assistant.asr import Transcriber
+        from assistant.adapters.vosk_asr import Transcriber
 
         self.transcriber = Transcriber.load()
 
@@ -98,12 +100,12 @@ class VoskDomainEngine(VoskEngine):
 
     def __init__(self) -> None:
         super().__init__()
-        from assistant.domain_bias import DomainPass
+        from benchmarks.domain_pass import DomainPass
 
         self.domain = DomainPass.load(self.transcriber)
 
     def hear(self, pcm: bytes) -> tuple[str, str]:
-        from assistant.domain_bias import decision_text
+        from benchmarks.domain_pass import decision_text
 
         text = self.transcriber.transcribe_pcm(pcm).text
         return text, decision_text(text, self.domain.transcribe_pcm(pcm))
@@ -277,10 +279,10 @@ def make_clips(items: Sequence[Item], seed: int) -> list[Clip]:
     """The same audio for every recogniser: voice and rate rotated, clean and 10 dB."""
     clips = []
     for task in plan(items, VOICES, RATES, NOISES, seed):
-        spoken = speech.synthesize(task.item.text, task.voice, task.rate)
+        spoken = speech.espeak_samples(task.item.text, task.voice, task.rate)
         for snr in task.noises:
             rng = np.random.default_rng([task.seed, 0 if snr is None else int(snr * 10) + 1])
-            clips.append(Clip(task.item, snr, speech.clip_audio(spoken, snr, rng)))
+            clips.append(Clip(task.item, snr, audio.clip_audio(spoken, snr, rng)))
     return clips
 
 

@@ -140,8 +140,8 @@ def write(sections: Sequence[Section], machine: Machine, options: Options, elaps
     parts += [
         "## How to run it\n",
         "```\nmake bench                          # installs the bench extra, then the full run\n"
-        "python -m assistant bench           # full run: writes docs/benchmarks.md and docs/*.png\n"
-        "python -m assistant bench --quick   # under 2 minutes, writes build/bench-quick/\n"
+        "python -m benchmarks           # full run: writes docs/benchmarks.md and docs/*.png\n"
+        "python -m benchmarks --quick   # under 2 minutes, writes build/bench-quick/\n"
         "python -m benchmarks --only spoken  # sections: spoken, recognizers, latency, resources\n"
         "```\n",
     ]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from benchmarks.base import machine
 from benchmarks.loop_runner import LoopRun, corpus_texts, run_loop, spoken_session
-from tests.virtual_mic import espeak_to_raw16k
+from support.speech import espeak_to_raw16k
 
 GAP_SECONDS = 3.0
 BYTES_PER_SECOND = 32000

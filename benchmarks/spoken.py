@@ -1,7 +1,7 @@
 """Spoken accuracy end to end: corpus → espeak-ng speech (+ noise) → Vosk → advice.
 
 Every clip is heard twice, by the general model alone (before) and with the domain pass of
-assistant/domain_bias.py (after), so the table shows the gain on the very same audio.
+benchmarks/domain_pass.py (after), so the table shows the gain on the very same audio.
 """
 
 from __future__ import annotations
@@ -20,23 +20,23 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from assistant.advice import advise
-from assistant.domain_bias import DomainPass, decision_text
-from assistant.metrics import word_error_rate
-from benchmarks import speech
+from assistant.core.advice import advise
 from benchmarks.base import Options, Section, pct, table
 from benchmarks.corpus import (
     NOISES,
     RATES,
     VOICES,
-    Item,
     Task,
     keywords,
     load_items,
     plan,
     select,
-    speakable,
 )
+from benchmarks.domain_pass import DomainPass, decision_text
+from support import audio, speech
+from support.corpora import Labelled as Item
+from support.corpora import speakable
+from support.metrics import word_error_rate
 
 TARGET_CLEAN = 0.90
 TARGET_10DB = 0.80
@@ -84,18 +84,18 @@ _passes: DomainPass | None = None
 
 def _load() -> None:
     global _passes
-    from assistant.asr import Transcriber
+    from assistant.adapters.vosk_asr import Transcriber
 
     _passes = DomainPass.load(Transcriber.load())
 
 
 def _hear(task: Task) -> list[Hearing]:
     assert _passes is not None
-    spoken = speech.synthesize(task.item.text, task.voice, task.rate)
+    spoken = speech.espeak_samples(task.item.text, task.voice, task.rate)
     hearings = []
     for snr in task.noises:
         rng = np.random.default_rng([task.seed, 0 if snr is None else int(snr * 10) + 1])
-        pcm = speech.clip_audio(spoken, snr, rng)
+        pcm = audio.clip_audio(spoken, snr, rng)
         started = time.perf_counter()
         general = _passes.transcriber.transcribe_pcm(pcm).text
         middle = time.perf_counter()
@@ -294,7 +294,7 @@ def run(options: Options) -> Section:
     started = time.perf_counter()
     hearings = hear_all(tasks, options.workers)
     elapsed = time.perf_counter() - started
-    from assistant.asr import Transcriber
+    from assistant.adapters.vosk_asr import Transcriber
 
     vocabulary = len(DomainPass.load(Transcriber.load()).vocabulary)
     return report(
@@ -410,7 +410,7 @@ def report(
     understanding_rows = [
         [h.item.text, h.general, " / ".join(h.item.expected)] for h in understanding[:12]
     ]
-    audio = sum(h.audio_seconds for h in hearings)
+    audio_seconds = sum(h.audio_seconds for h in hearings)
     general_seconds = sum(h.general_seconds for h in hearings)
     domain_seconds = sum(h.domain_seconds for h in hearings)
     summary.update(
@@ -419,8 +419,8 @@ def report(
             "red_flag_utterances": sum(i.red_flag for i in chosen),
             "clips": len(hearings),
             "text_ceiling": ceiling,
-            "rtf_general": general_seconds / audio if audio else None,
-            "rtf_domain": domain_seconds / audio if audio else None,
+            "rtf_general": general_seconds / audio_seconds if audio_seconds else None,
+            "rtf_domain": domain_seconds / audio_seconds if audio_seconds else None,
             "seconds": elapsed,
         }
     )
@@ -432,13 +432,13 @@ category-stratified sample of the rest, fixed seed), out of {speakable_count} a 
 say (the 18 "asr_slip" lines are already misheard text and are not spoken). Each is spoken by
 espeak-ng in one of {len(VOICES)} voices x {len(RATES)} rates ({", ".join(VOICES)} at
 {" and ".join(str(r) for r in RATES)} words a minute, rotated within each category so every
-voice and rate hears a like mix), with {speech.PAD_SECONDS:g} s of silence before and after, and
+voice and rate hears a like mix), with {audio.PAD_SECONDS:g} s of silence before and after, and
 heard in every noise condition ({", ".join(condition_name(n) for n in noises)}; pink noise at an
 exact SNR over the speech): {len(hearings)} clips, decoded on {workers} processes in
 {elapsed:.0f} s.
 
 **Before → after**: advice decided on the general Vosk transcript alone → decided on it and on
-the domain pass (assistant/domain_bias.py: a second Vosk pass whose grammar is the lexicon's
+the domain pass (benchmarks/domain_pass.py: a second Vosk pass whose grammar is the lexicon's
 {vocabulary} words). WER is of the transcript shown (the general one, unchanged by the pass).
 The same advice on the typed text of these utterances is right {pct(ceiling)} of the time, so
 every loss below is the hearing.

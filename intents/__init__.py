@@ -1,7 +1,20 @@
-"""Text to concerns: a keyword intent matcher whose lexicon is data."""
+"""Text to concerns: a keyword intent matcher whose lexicon is data.
 
-from intents.load import LexiconError, load_lexicon, parse_lexicon
-from intents.models import Concern, Contraindication, Lexicon, Match, RedFlag, Symptom, Term
+Imports nothing of the assistant: ``recognize(text, load_index())`` works on its own.
+"""
+
+from intents.index import LexiconIndex
+from intents.load import LexiconError, load_index, load_lexicon, parse_index, parse_lexicon
+from intents.models import (
+    Concern,
+    Contraindication,
+    Lexicon,
+    Match,
+    RedFlag,
+    Symptom,
+    Term,
+    urgency_rank,
+)
 from intents.recognize import recognize
 
 __all__ = [
@@ -9,11 +22,15 @@ __all__ = [
     "Contraindication",
     "Lexicon",
     "LexiconError",
+    "LexiconIndex",
     "Match",
     "RedFlag",
     "Symptom",
     "Term",
+    "load_index",
     "load_lexicon",
+    "parse_index",
     "parse_lexicon",
     "recognize",
+    "urgency_rank",
 ]

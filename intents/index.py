@@ -1,6 +1,6 @@
 """The phrase index: every template expanded once into a trie of stems, per family.
 
-Built when the lexicon is loaded, so recognising an utterance is only dictionary look-ups.
+Built once per lexicon, so recognising an utterance is only dictionary look-ups.
 Within one family the longest phrase wins at each position ("knee replacement" before
 "knee"); families are scanned independently, so "broke my wrist" can be both an injury
 (a concern) and a fracture (a contraindication).
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from intents.models import KINDS, Kind, Lexicon, Term
 from intents.templates import GAP, expand
@@ -102,56 +103,71 @@ class PhraseTrie:
         return best[0]
 
 
-@dataclass
-class CompiledLexicon:
-    """Tries for each family, for negation, and the body-part phrases."""
+@dataclass(frozen=True)
+class LexiconIndex:
+    """A lexicon with its phrase tries, built on first use (hassil style) and kept.
 
-    families: dict[Kind, PhraseTrie]
-    """One trie per family of terms; "ignore" phrases are in every one with no payload."""
-    negation: PhraseTrie
-    """Negation phrases; payload "before", "after" or "pseudo"."""
-    body_parts: PhraseTrie
-    """Body-part phrases ("knee", "lower back"), to attach them to what was heard."""
-    terms: dict[str, Term]
-    """Every term by name."""
-    negation_starts: frozenset[str] = frozenset()
-    """First stems of the negation phrases ("no", "not", "don't" ...)."""
+    Frozen, so the lexicon it owns can never drift from the tries built out of it; the
+    tries are derived data, made by ``cached_property`` the first time they are needed.
+    """
 
+    lexicon: Lexicon
+    """The plain data every trie is built from."""
 
-def compile_lexicon(lexicon: Lexicon) -> CompiledLexicon:
-    """Expand every template of ``lexicon`` into tries. Raises TemplateError on a bad one."""
-    lists = lexicon.lists
-    families = {kind: PhraseTrie() for kind in KINDS}
-    terms: dict[str, Term] = {}
-    for term in lexicon.terms():
-        terms[term.name] = term
-        for template in term.phrases:
+    @cached_property
+    def families(self) -> dict[Kind, PhraseTrie]:
+        """One trie per family of terms; "ignore" phrases are in every one with no payload."""
+        lists = self.lexicon.lists
+        families = {kind: PhraseTrie() for kind in KINDS}
+        for term in self.lexicon.terms():
+            for template in term.phrases:
+                for phrase in expand(template, lists):
+                    families[term.kind].add(phrase, (term.name,))
+        for template in self.lexicon.ignore:
             for phrase in expand(template, lists):
-                families[term.kind].add(phrase, (term.name,))
-    for template in lexicon.ignore:
-        for phrase in expand(template, lists):
-            for trie in families.values():
-                trie.add(phrase, ())
-    negation = PhraseTrie()
-    starts: set[str] = set()
-    for payload, templates in (
-        ("before", lexicon.negation.before),
-        ("after", lexicon.negation.after),
-        ("pseudo", lexicon.negation.pseudo),
-    ):
-        for template in templates:
-            for phrase in expand(template, lists):
-                negation.add(phrase, (payload,))
-                if payload == "before":
-                    starts.add(phrase[0])
-    body_parts = PhraseTrie()
-    for template in lists.get("body_part", ()):
-        for phrase in expand(template, lists):
-            body_parts.add(phrase, ("body_part",))
-    return CompiledLexicon(
-        families=families,
-        negation=negation,
-        body_parts=body_parts,
-        terms=terms,
-        negation_starts=frozenset(starts),
-    )
+                for trie in families.values():
+                    trie.add(phrase, ())
+        return families
+
+    @cached_property
+    def negation(self) -> PhraseTrie:
+        """Negation phrases; payload "before", "after" or "pseudo"."""
+        trie = PhraseTrie()
+        negation = self.lexicon.negation
+        for payload, templates in (
+            ("before", negation.before),
+            ("after", negation.after),
+            ("pseudo", negation.pseudo),
+        ):
+            for template in templates:
+                for phrase in expand(template, self.lexicon.lists):
+                    trie.add(phrase, (payload,))
+        return trie
+
+    @cached_property
+    def negation_starts(self) -> frozenset[str]:
+        """First stems of the phrases that negate what follows ("no", "not", "don't" ...)."""
+        return frozenset(
+            phrase[0]
+            for template in self.lexicon.negation.before
+            for phrase in expand(template, self.lexicon.lists)
+        )
+
+    @cached_property
+    def body_parts(self) -> PhraseTrie:
+        """Body-part phrases ("knee", "lower back"), to attach them to what was heard."""
+        trie = PhraseTrie()
+        for template in self.lexicon.lists.get("body_part", ()):
+            for phrase in expand(template, self.lexicon.lists):
+                trie.add(phrase, ("body_part",))
+        return trie
+
+    @cached_property
+    def terms(self) -> dict[str, Term]:
+        """Every term by name."""
+        return {term.name: term for term in self.lexicon.terms()}
+
+    def build(self) -> LexiconIndex:
+        """Build every trie now (a bad template raises TemplateError here, not mid-sentence)."""
+        _ = self.families, self.negation, self.negation_starts, self.body_parts
+        return self

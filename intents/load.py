@@ -1,7 +1,7 @@
 """Read the lexicon from TOML: the only file I/O of the intents package.
 
 The file is meant to be edited by a clinician, so every mistake is reported as one line
-naming the file, the entry and the fix (:class:`LexiconError`, a ``UserError``).
+naming the file, the entry and the fix (:class:`LexiconError`).
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from assistant.errors import UserError
-from intents.index import compile_lexicon
+from intents.index import LexiconIndex
 from intents.models import (
     KINDS,
     SIGNALS,
@@ -21,18 +20,19 @@ from intents.models import (
     Contraindication,
     Lexicon,
     Negation,
+    Phrasing,
     RedFlag,
     Rule,
     Symptom,
     Term,
 )
 from intents.templates import TemplateError
-from intents.tokenize import stems
+from intents.tokenize import stems, words
 
 DEFAULT_LEXICON = Path(__file__).with_name("lexicon.toml")
 """The lexicon shipped with the package."""
 
-_default: Lexicon | None = None
+_default: LexiconIndex | None = None
 
 _TERM_KEYS = {"name", "label", "phrases", "when"}
 _EXTRA_KEYS: dict[str, set[str]] = {
@@ -43,12 +43,23 @@ _EXTRA_KEYS: dict[str, set[str]] = {
 }
 
 
-class LexiconError(UserError):
-    """The lexicon file is missing or has a mistake; the message says where and how to fix it."""
+class LexiconError(ValueError):
+    """The lexicon file is missing or has a mistake; the message says where and how to fix it.
+
+    One line, like every error the person is shown: the assistant prints (or speaks) it as is.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))
+
+    @property
+    def message(self) -> str:
+        """The one-line text."""
+        return str(self)
 
 
-def load_lexicon(path: Path | None = None) -> Lexicon:
-    """Load and compile a lexicon. Without ``path``, the packaged one, read once and cached."""
+def load_index(path: Path | None = None) -> LexiconIndex:
+    """Load a lexicon and build its index. Without ``path``, the packaged one, built once."""
     global _default
     if path is None:
         if _default is None:
@@ -57,7 +68,12 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     return _load(Path(path))
 
 
-def _load(path: Path) -> Lexicon:
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """The plain lexicon data of :func:`load_index` (checked as fully as the index)."""
+    return load_index(path).lexicon
+
+
+def _load(path: Path) -> LexiconIndex:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -68,18 +84,31 @@ def _load(path: Path) -> Lexicon:
         raise LexiconError(f"cannot read lexicon {path}: {exc}; check the file") from None
     except tomllib.TOMLDecodeError as exc:
         raise LexiconError(f"{path.name} is not valid TOML ({exc}); fix that line") from None
-    return parse_lexicon(data, source=str(path))
+    return parse_index(data, source=str(path))
+
+
+def parse_index(data: Mapping[str, Any], source: str = "lexicon") -> LexiconIndex:
+    """:func:`parse_lexicon`, then build its index; a bad template is a LexiconError here."""
+    lexicon = parse_lexicon(data, source)
+    try:
+        return LexiconIndex(lexicon).build()
+    except TemplateError as exc:
+        raise LexiconError(f"{Path(source).name}: {exc}") from None
 
 
 def parse_lexicon(data: Mapping[str, Any], source: str = "lexicon") -> Lexicon:
-    """Build and compile a :class:`Lexicon` from parsed TOML data (tests use inline TOML)."""
+    """Build a :class:`Lexicon` from parsed TOML data (tests use inline TOML).
+
+    Templates are checked when an index is built (:func:`parse_index`).
+    """
     where = Path(source).name
-    known = {"version", "matching", "negation", "lists", "ignore", *KINDS}
+    known = {"version", "matching", "negation", "phrasing", "lists", "ignore", *KINDS}
     for key in data:
         if key not in known:
             raise LexiconError(f"{where}: unknown section [{key}]; expected one of {sorted(known)}")
     matching = _table(data, "matching", where)
     negation = _table(data, "negation", where)
+    phrasing = _table(data, "phrasing", where)
     lists = {
         str(name): tuple(_strings(values, f"list {name}", where))
         for name, values in _table(data, "lists", where).items()
@@ -104,7 +133,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "lexicon") -> Lexicon:
                         f"{where}: {term.kind} {term.name!r} refers to unknown term {name!r}; "
                         "fix the name or add that term"
                     )
-    lexicon = Lexicon(
+    return Lexicon(
         concerns=tuple(cast(Concern, t) for t in families["concern"]),
         red_flags=tuple(cast(RedFlag, t) for t in families["red_flag"]),
         contraindications=tuple(cast(Contraindication, t) for t in families["contraindication"]),
@@ -124,14 +153,39 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "lexicon") -> Lexicon:
         hesitations=_stem_set(matching.get("hesitations", []), "matching.hesitations", where),
         gap_max=_int(matching, "gap_max", 3, where),
         gap_stops=_stem_set(matching.get("gap_stops", []), "matching.gap_stops", where),
+        phrasing=_phrasing(phrasing, where),
         source=source,
     )
-    try:
-        compiled = compile_lexicon(lexicon)
-    except TemplateError as exc:
-        raise LexiconError(f"{where}: {exc}") from None
-    object.__setattr__(lexicon, "compiled", compiled)  # frozen: the index is set once, here
-    return lexicon
+
+
+_PHRASING_SETS = (
+    "prepositions",
+    "possessives",
+    "sides",
+    "past_forms",
+    "subjects",
+    "determiners",
+    "lead_in_fillers",
+    "clause_breaks",
+)
+
+
+def _phrasing(table: Mapping[str, Any], where: str) -> Phrasing:
+    unknown = set(table) - {*_PHRASING_SETS, "lead_in_reach"}
+    if unknown:
+        raise LexiconError(f"{where}: [phrasing] has unknown key(s) {sorted(unknown)}")
+    sets = {
+        key: _stem_set(table.get(key, []), f"phrasing.{key}", where)
+        for key in _PHRASING_SETS
+        if key != "past_forms"
+    }
+    # Past forms are compared as written: "tore" takes a body part, "tear" does not.
+    past = frozenset(
+        w
+        for text in _strings(table.get("past_forms", []), "phrasing.past_forms", where)
+        for w in words(text)
+    )
+    return Phrasing(**sets, past_forms=past, lead_in_reach=_int(table, "lead_in_reach", 4, where))
 
 
 def _term(kind: str, entry: object, where: str) -> Term:

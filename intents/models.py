@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from intents.index import CompiledLexicon
+from dataclasses import dataclass
+from typing import Literal
 
 Kind = Literal["concern", "red_flag", "contraindication", "symptom"]
 Signal = Literal["physiotherapy", "massage", "neutral"]
@@ -16,6 +13,13 @@ Urgency = Literal["emergency", "urgent"]
 KINDS: tuple[Kind, ...] = ("concern", "red_flag", "contraindication", "symptom")
 SIGNALS: tuple[Signal, ...] = ("physiotherapy", "massage", "neutral")
 URGENCIES: tuple[Urgency, ...] = ("emergency", "urgent")
+
+_URGENCY_RANK: dict[Urgency | None, int] = {None: 0, "urgent": 1, "emergency": 2}
+
+
+def urgency_rank(urgency: Urgency | None) -> int:
+    """0 for none, 1 for urgent, 2 for emergency: to pick the most urgent."""
+    return _URGENCY_RANK[urgency]
 
 
 @dataclass(frozen=True)
@@ -95,8 +99,35 @@ class Negation:
 
 
 @dataclass(frozen=True)
+class Phrasing:
+    """The small words around a match: which body part belongs to it, where a quote starts.
+
+    All are stems (see :mod:`intents.tokenize`), read from the lexicon's [phrasing] table.
+    """
+
+    prepositions: frozenset[str] = frozenset()
+    """Words that join a body part to what was heard ("surgery on my knee")."""
+    possessives: frozenset[str] = frozenset()
+    """Words that may stand before that body part ("my", "the", "both")."""
+    sides: frozenset[str] = frozenset()
+    """"left" and "right", kept with the body part they name."""
+    past_forms: frozenset[str] = frozenset()
+    """Irregular past tenses that take a body part straight after them ("tore my hamstring")."""
+    subjects: frozenset[str] = frozenset()
+    """Where a quote of what was said may start: the speaker ("i", "my", "she")."""
+    determiners: frozenset[str] = frozenset()
+    """Failing a speaker, an article just before the words ("a car accident")."""
+    lead_in_fillers: frozenset[str] = frozenset()
+    """The only words that may stand between the speaker and the words ("i think i might")."""
+    clause_breaks: frozenset[str] = frozenset()
+    """A quote never reaches back past these ("and", "but", "because")."""
+    lead_in_reach: int = 4
+    """How many words back a quote may start."""
+
+
+@dataclass(frozen=True)
 class Lexicon:
-    """Everything the matcher knows, loaded from TOML by :func:`intents.load.load_lexicon`."""
+    """Everything the matcher knows, as plain data read from TOML by :mod:`intents.load`."""
 
     concerns: tuple[Concern, ...]
     """Reasons to see a therapist."""
@@ -120,10 +151,10 @@ class Lexicon:
     """How many words a * gap in a template may stand for."""
     gap_stops: frozenset[str] = frozenset()
     """Stems a * gap never jumps over ("but", "and")."""
+    phrasing: Phrasing = Phrasing()
+    """The small words around a match, for attaching body parts and quoting."""
     source: str = ""
     """Where the lexicon was read from, for error messages."""
-    compiled: CompiledLexicon | None = field(default=None, compare=False, repr=False)
-    """The phrase index built once at load time; None until compiled."""
 
     def terms(self) -> tuple[Term, ...]:
         """Every term, in file order within each family."""

@@ -18,128 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from intents.index import CompiledLexicon, PhraseTrie
-from intents.models import Concern, Kind, Lexicon, Match, RedFlag, Term, Urgency
-from intents.tokenize import Token, stem, tokenize
-
-
-def _stems(words: set[str]) -> frozenset[str]:
-    return frozenset(stem(w) for w in words)
-
+from intents.index import LexiconIndex, PhraseTrie
+from intents.models import Concern, Kind, Lexicon, Match, Phrasing, RedFlag, Term, Urgency
+from intents.tokenize import Token, tokenize
 
 _KIND_ORDER: dict[Kind, int] = {"red_flag": 0, "concern": 1, "contraindication": 2, "symptom": 3}
-_URGENCY_RANK: dict[Urgency | None, int] = {None: 0, "urgent": 1, "emergency": 2}
-
-# Words that can join a body part to what was heard: "surgery on my knee", "sprained my ankle".
-_PREPOSITIONS = _stems(
-    {"on", "in", "to", "of", "around", "at", "down", "across", "behind", "under"}
-)
-_POSSESSIVES = _stems({"my", "his", "her", "the", "their", "your", "our", "both", "a", "an"})
-_SIDES = _stems({"left", "right"})
-# A quote of what was said starts at the speaker ("i", "my") ...
-_SUBJECTS = _stems(
-    {
-        "i",
-        "im",
-        "ive",
-        "id",
-        "my",
-        "he",
-        "she",
-        "hes",
-        "shes",
-        "his",
-        "her",
-        "they",
-        "theyre",
-        "we",
-        "our",
-    }
-)
-# ... or, failing that, at an article just before the words.
-_DETERMINERS = _stems({"a", "an", "some", "the", "this", "these"})
-# Between the speaker and the words only these may stand ("i think i might have sprained").
-_LEAD_IN_FILLERS = _stems(
-    {
-        "think",
-        "might",
-        "may",
-        "must",
-        "have",
-        "had",
-        "has",
-        "got",
-        "just",
-        "really",
-        "so",
-        "been",
-        "am",
-        "is",
-        "are",
-        "was",
-        "also",
-        "still",
-        "a",
-        "an",
-        "the",
-        "some",
-        "recently",
-        "probably",
-        "maybe",
-        "do",
-        "did",
-        "feel",
-        "felt",
-        "get",
-        "keep",
-        "always",
-        "definitely",
-        "actually",
-        "kind",
-        "of",
-        "bit",
-        "quite",
-        "very",
-        "too",
-        "all",
-        "suffer",
-        "from",
-        "with",
-        "like",
-        "totally",
-        "completely",
-        "getting",
-        "being",
-        "become",
-        "gone",
-        # who it happened to: "my son hurt his knee"
-        "son",
-        "daughter",
-        "husband",
-        "wife",
-        "partner",
-        "mum",
-        "mom",
-        "dad",
-        "mother",
-        "father",
-        "child",
-        "kid",
-        "friend",
-        "brother",
-        "sister",
-        "boyfriend",
-        "girlfriend",
-    }
-)
-# A body part right after a past-tense verb belongs to it without a preposition
-# ("sprained my ankle", "tore my hamstring"); after a noun it does not ("operation my leg").
-_PAST_FORMS = frozenset(
-    {"tore", "broke", "hurt", "did", "done", "bust", "put", "cut", "hit", "split"}
-)
-# A quote never reaches back past these.
-_CLAUSE_BREAKS = _stems({"and", "but", "so", "because", "or", "then", "also", "though", "although"})
-_LEAD_IN_REACH = 4
 _MAX_RULE_PASSES = 4
 
 
@@ -155,29 +38,29 @@ class _Hit:
     """Negated only by a phrase after it ("... went away"): still a part of red-flag rules."""
 
 
-def recognize(text: str, lexicon: Lexicon) -> list[Match]:
-    """Everything ``lexicon`` recognises in ``text``, negated ones included (``negated=True``).
+def recognize(text: str, index: LexiconIndex) -> list[Match]:
+    """Everything the indexed lexicon recognises in ``text``, negated ones included
+    (``negated=True``).
 
     Matches are ordered by where they were said. Never raises for any string.
     """
-    compiled = lexicon.compiled
-    if compiled is None:  # a Lexicon built by hand and never compiled
-        raise ValueError("the lexicon is not compiled; load it with intents.load_lexicon")
+    lexicon = index.lexicon
     tokens = [t for t in tokenize(text) if t.stem not in lexicon.hesitations]
     keys = [t.stem for t in tokens]
-    hits = _find_phrases(keys, lexicon, compiled)
-    _apply_negation(keys, hits, lexicon, compiled)
-    matches = [_to_match(h, tokens, keys, compiled) for h in hits]
+    hits = _find_phrases(keys, index)
+    _apply_negation(keys, hits, index)
+    matches = [_to_match(h, tokens, keys, index) for h in hits]
     soft = {id(m) for m, h in zip(matches, hits, strict=True) if h.only_after}
     matches.extend(_apply_rules(matches, lexicon, soft))
     matches.sort(key=lambda m: (m.start, m.end, _KIND_ORDER[m.kind], m.name))
     return matches
 
 
-def _find_phrases(keys: Sequence[str], lexicon: Lexicon, compiled: CompiledLexicon) -> list[_Hit]:
+def _find_phrases(keys: Sequence[str], index: LexiconIndex) -> list[_Hit]:
+    lexicon = index.lexicon
     hits: list[_Hit] = []
     n = len(keys)
-    for trie in compiled.families.values():
+    for trie in index.families.values():
         i = 0
         while i < n:
             found = trie.longest(keys, i, lexicon.fillers, lexicon.gap_max, lexicon.gap_stops)
@@ -185,10 +68,10 @@ def _find_phrases(keys: Sequence[str], lexicon: Lexicon, compiled: CompiledLexic
                 i += 1
                 continue
             end, names = found
-            if keys[i] in compiled.negation_starts and _longer_after(trie, keys, i, end, lexicon):
+            if keys[i] in index.negation_starts and _longer_after(trie, keys, i, end, lexicon):
                 i += 1  # "no slept funny": the negation is a negation, not part of "no sleep"
                 continue
-            hits.extend(_Hit(compiled.terms[name], i, end) for name in names)
+            hits.extend(_Hit(index.terms[name], i, end) for name in names)
             i = end
     return hits
 
@@ -201,9 +84,8 @@ def _longer_after(
     return found is not None and found[0] >= end
 
 
-def _apply_negation(
-    keys: Sequence[str], hits: list[_Hit], lexicon: Lexicon, compiled: CompiledLexicon
-) -> None:
+def _apply_negation(keys: Sequence[str], hits: list[_Hit], index: LexiconIndex) -> None:
+    lexicon = index.lexicon
     n = len(keys)
     if not hits or n == 0:
         return
@@ -215,7 +97,7 @@ def _apply_negation(
             covered[p] = True
     i = 0
     while i < n:
-        found = compiled.negation.longest(keys, i, frozenset(), 0, frozenset())
+        found = index.negation.longest(keys, i, frozenset(), 0, frozenset())
         if found is None:
             i += 1
             continue
@@ -274,10 +156,11 @@ def _negate_backward(keys: Sequence[str], at: int, hits: list[_Hit], lexicon: Le
 
 
 def _to_match(
-    hit: _Hit, tokens: Sequence[Token], keys: Sequence[str], compiled: CompiledLexicon
+    hit: _Hit, tokens: Sequence[Token], keys: Sequence[str], index: LexiconIndex
 ) -> Match:
-    start, end = _attach_body_part(hit.start, hit.end, tokens, keys, compiled)
-    lead = _lead_in(start, keys)
+    phrasing = index.lexicon.phrasing
+    start, end = _attach_body_part(hit.start, hit.end, tokens, keys, index.body_parts, phrasing)
+    lead = _lead_in(start, keys, phrasing)
     term = hit.term
     return Match(
         name=term.name,
@@ -298,32 +181,38 @@ def _text(tokens: Sequence[Token], start: int, end: int) -> str:
     return " ".join(t.text for t in tokens[start:end])
 
 
-def _past_tense(word: str) -> bool:
-    return word.endswith("ed") or word in _PAST_FORMS
-
-
 def _attach_body_part(
-    start: int, end: int, tokens: Sequence[Token], keys: Sequence[str], compiled: CompiledLexicon
+    start: int,
+    end: int,
+    tokens: Sequence[Token],
+    keys: Sequence[str],
+    parts: PhraseTrie,
+    phrasing: Phrasing,
 ) -> tuple[int, int]:
-    """Widen a match over a body part said right before or after it ("knee surgery")."""
-    parts = compiled.body_parts
+    """Widen a match over a body part said right before or after it ("knee surgery").
+
+    A body part right after a past-tense verb belongs to it without a preposition
+    ("sprained my ankle"); after a noun it does not ("operation my leg").
+    """
     for back in (1, 2):
         if start - back < 0:
             break
         found = parts.longest(keys, start - back, frozenset(), 0, frozenset())
         if found is not None and found[0] == start:
             start -= back
-            if start > 0 and keys[start - 1] in _SIDES:
+            if start > 0 and keys[start - 1] in phrasing.sides:
                 start -= 1
             break
+    last = tokens[end - 1].text
+    past_tense = last.endswith("ed") or last in phrasing.past_forms
     j = end
-    if j < len(keys) and keys[j] in _PREPOSITIONS:
+    if j < len(keys) and keys[j] in phrasing.prepositions:
         j += 1
-    elif not (_past_tense(tokens[end - 1].text) or keys[end - 1] in _POSSESSIVES):
+    elif not (past_tense or keys[end - 1] in phrasing.possessives):
         return start, end
-    if j < len(keys) and keys[j] in _POSSESSIVES:
+    if j < len(keys) and keys[j] in phrasing.possessives:
         j += 1
-    if j < len(keys) and keys[j] in _SIDES:
+    if j < len(keys) and keys[j] in phrasing.sides:
         j += 1
     found = parts.longest(keys, j, frozenset(), 0, frozenset()) if j < len(keys) else None
     if found is not None:
@@ -331,19 +220,21 @@ def _attach_body_part(
     return start, end
 
 
-def _lead_in(start: int, keys: Sequence[str]) -> int:
-    """Where a quote of the match should start: at its speaker ("i", "my") if near."""
-    for back in range(1, _LEAD_IN_REACH + 1):
+def _lead_in(start: int, keys: Sequence[str], phrasing: Phrasing) -> int:
+    """Where a quote of the match should start: at its speaker ("i", "my") if near, else at
+    an article just before it."""
+    for back in range(1, phrasing.lead_in_reach + 1):
         p = start - back
-        if p < 0 or keys[p] in _CLAUSE_BREAKS:
+        if p < 0 or keys[p] in phrasing.clause_breaks:
             break
-        if keys[p] in _SUBJECTS:
+        if keys[p] in phrasing.subjects:
             return p
-        if keys[p] not in _LEAD_IN_FILLERS:
+        if keys[p] not in phrasing.lead_in_fillers:
             break
-    if start > 0 and keys[start - 1] in _DETERMINERS:
+    determiners, breaks = phrasing.determiners, phrasing.clause_breaks
+    if start > 0 and keys[start - 1] in determiners:
         return start - 1
-    if start > 1 and keys[start - 2] in _DETERMINERS and keys[start - 1] not in _CLAUSE_BREAKS:
+    if start > 1 and keys[start - 2] in determiners and keys[start - 1] not in breaks:
         return start - 2  # "a car accident"
     return start
 
@@ -408,8 +299,3 @@ def _combine(term: Term, parts: Sequence[Match], urgency: Urgency | None) -> Mat
         said=said,
         parts=tuple(unique),
     )
-
-
-def urgency_rank(urgency: Urgency | None) -> int:
-    """0 for none, 1 for urgent, 2 for emergency: to pick the most urgent."""
-    return _URGENCY_RANK[urgency]

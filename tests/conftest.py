@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.asr import Transcriber
+from assistant.adapters.vosk_asr import Transcriber
 
 
 @pytest.fixture(scope="session")

@@ -3,88 +3,31 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from assistant.advice import Advice, advise, combine
-from intents.load import load_lexicon
+from assistant.core.advice import Advice, advise, combine
+from intents import load_index, load_lexicon
+from support.cli_run import ASK_JSON_KEYS
+from support.corpora import Labelled, load
+from support.scoring import Score
 
-DATA = Path(__file__).parent / "data"
-CORPORA = ("corpus.jsonl", "corpus_heldout.jsonl")
-JSON_KEYS = [
-    "text",
-    "transcript",
-    "recommendation",
-    "urgency",
-    "concerns",
-    "red_flags",
-    "explanation",
-    "reply",
-]
-_RANK = {None: 0, "urgent": 1, "emergency": 2}
+CORPORA = ("corpus", "heldout")
 
 
-@dataclass(frozen=True)
-class Row:
-    text: str
-    expected: tuple[str, ...]
-    category: str
-    urgency: str | None
-    red_flag: str | None
-
-
-def rows(name: str) -> list[Row]:
-    out = []
-    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-        raw = json.loads(line)
-        expected = raw["expected"] if isinstance(raw["expected"], list) else [raw["expected"]]
-        out.append(
-            Row(
-                raw["text"],
-                tuple(expected),
-                raw["category"],
-                raw.get("urgency"),
-                raw.get("red_flag"),
-            )
-        )
-    return out
-
-
-@dataclass(frozen=True)
-class Score:
-    accuracy: float
-    red_flag_recall: float
-    false_red_flags: float
-    misses: list[str]
-
-
-def score(corpus: list[Row]) -> Score:
-    lx = load_lexicon()
-    right = flagged = caught = others = false = 0
-    misses = []
-    for row in corpus:
-        d = advise(row.text, lx).decision
-        ok = d.recommendation in row.expected
-        right += ok
-        if row.category == "red_flag":
-            flagged += 1
-            escalated = d.recommendation == "see_doctor" and _RANK[d.urgency] >= max(
-                _RANK[row.urgency], 1
-            )
-            caught += escalated
-            ok = ok and escalated and (row.red_flag is None or row.red_flag in d.red_flags)
-        else:
-            others += 1
-            false += d.urgency is not None and "see_doctor" not in row.expected
-        if not ok:
-            misses.append(f"{row.text!r}: {d.recommendation} {d.urgency} {d.red_flags}")
-    return Score(right / len(corpus), caught / flagged, false / others, misses)
+def score(corpus: list[Labelled]) -> Score:
+    """Every utterance through advise(); a red flag must also name the table row it was."""
+    index = load_index()
+    result = Score()
+    for item in corpus:
+        decision = advise(item.text, index).decision
+        if result.add(item, decision) and item.flag and item.flag not in decision.red_flags:
+            result.misses.append(f"{item.text!r}: flagged {decision.red_flags}, not {item.flag}")
+    return result
 
 
 def test_the_corpus_is_big_and_covers_what_the_issue_asks() -> None:
-    corpus = rows("corpus.jsonl")
+    corpus = load("corpus")
     assert len(corpus) >= 300
     categories = {r.category for r in corpus}
     assert categories >= {
@@ -110,26 +53,26 @@ def test_the_corpus_is_big_and_covers_what_the_issue_asks() -> None:
         "filler",
         "asr_slip",
     }
-    flags = [r.red_flag for r in corpus if r.red_flag]
+    flags = [r.flag for r in corpus if r.flag]
     for name in {r.name for r in load_lexicon().red_flags}:
         assert flags.count(name) >= 3, name
 
 
 @pytest.mark.parametrize("name", CORPORA)
 def test_floors_hold_on_the_corpus(name: str) -> None:
-    s = score(rows(name))
+    s = score(load(name))
     assert s.accuracy >= 0.95, s.misses
     assert s.red_flag_recall == 1.0, s.misses
-    assert s.false_red_flags <= 0.02, s.misses
+    assert s.false_red_flag_rate <= 0.02, s.misses
 
 
 def test_floors_hold_on_the_corpus_never_tuned_on() -> None:
     # Written and committed before it was scored; the lexicon is not changed for it, so its
     # accuracy floor is lower (93.3 % when first scored). Safety floors are the same.
-    s = score(rows("corpus_heldout2.jsonl"))
+    s = score(load("heldout2"))
     assert s.accuracy >= 0.90, s.misses
     assert s.red_flag_recall == 1.0, s.misses
-    assert s.false_red_flags <= 0.02, s.misses
+    assert s.false_red_flag_rate <= 0.02, s.misses
 
 
 def test_advice_carries_text_decision_and_reply() -> None:
@@ -142,7 +85,7 @@ def test_advice_carries_text_decision_and_reply() -> None:
 
 def test_json_has_exactly_the_contract_fields() -> None:
     data = advise("i have a headache a fever and a stiff neck").to_json()
-    assert list(data) == JSON_KEYS
+    assert list(data) == ASK_JSON_KEYS
     assert data["transcript"] is None
     assert data["recommendation"] == "see_doctor" and data["urgency"] == "emergency"
     assert data["red_flags"] == ["meningitis"]

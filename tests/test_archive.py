@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.archive import MAX_UNPACKED_BYTES, extract_model
-from assistant.errors import UserError
+from assistant.adapters.archive import MAX_UNPACKED_BYTES, extract_model
+from assistant.core.errors import UserError
 
 MODEL_FILE = "model/am/final.mdl"
 

@@ -11,22 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.advice import advise
-from assistant.ask import add_arguments, run
-from assistant.errors import UserError
-from tests.cli_run import ROOT, assert_one_line_error, run_cli
-from tests.speech import espeak_wav
+from assistant.app.ask import add_arguments, run
+from assistant.core.advice import advise
+from assistant.core.errors import UserError
+from support.cli_run import ASK_JSON_KEYS, ROOT, assert_one_line_error, run_cli
+from support.speech import espeak_wav_file
 
-KEYS = [
-    "text",
-    "transcript",
-    "recommendation",
-    "urgency",
-    "concerns",
-    "red_flags",
-    "explanation",
-    "reply",
-]
+KEYS = ASK_JSON_KEYS
 
 
 def test_text_prints_the_reply() -> None:
@@ -77,8 +68,8 @@ def test_stdin_that_is_not_utf8_is_still_answered() -> None:
 
 
 def test_wav_files_are_transcribed_then_decided_in_order(tmp_path: Path) -> None:
-    ankle = espeak_wav("I sprained my ankle playing football.", tmp_path / "ankle.wav")
-    chest = espeak_wav("I have crushing chest pain.", tmp_path / "chest.wav")
+    ankle = espeak_wav_file("I sprained my ankle playing football.", tmp_path / "ankle.wav")
+    chest = espeak_wav_file("I have crushing chest pain.", tmp_path / "chest.wav")
     result = run_cli("ask", "--json", "--wav", str(ankle), str(chest))
     assert result.returncode == 0, result.stderr
     first, second = (json.loads(line) for line in result.stdout.splitlines())
@@ -123,7 +114,7 @@ def test_speaking_either_works_or_fails_in_one_line() -> None:
 
 def test_importing_ask_does_not_load_the_engines() -> None:
     code = (
-        "import sys, assistant.ask; "
+        "import sys, assistant.app.ask; "
         "print(sorted(m for m in ('vosk', 'pyttsx3', 'numpy', 'sounddevice') if m in sys.modules))"
     )
     out = subprocess.run(

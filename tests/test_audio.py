@@ -1,7 +1,7 @@
 """Capture and playback through real sounddevice streams on virtual ALSA devices.
 
 Each scenario runs in a fresh interpreter whose ALSA configuration holds the virtual devices
-(see tests/virtual_mic.py); it prints one JSON line that the test checks. Speech comes from
+(see support/virtual_audio.py); it prints one JSON line that the test checks. Speech comes from
 espeak-ng at test time and the real Vosk model judges what was captured or played.
 """
 
@@ -14,16 +14,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.audio import DeviceInfo, format_devices, pace_delay
-from tests.virtual_mic import (
-    RATE,
-    VirtualAudio,
-    espeak_to_raw16k,
-    make_virtual_audio,
-    run_python,
-    silence,
-    transcribe_raw16k,
-)
+from assistant.adapters.devices import DeviceInfo, format_devices
+from assistant.adapters.microphone import pace_delay
+from support.audio import RATE, silence
+from support.judge import hear_raw16k
+from support.speech import espeak_to_raw16k
+from support.virtual_audio import VirtualAudio, make_virtual_audio, run_python
 
 WINDOW = "please open the window"
 FOX = "the quick brown fox jumps over the lazy dog"
@@ -49,7 +45,7 @@ def window_speech() -> bytes:
 
 LIST_DEVICES = """
 import json
-from assistant.audio import format_devices, list_devices
+from assistant.adapters.devices import format_devices, list_devices
 devices = list_devices()
 print(format_devices(devices))
 print(json.dumps([[d.name, d.inputs, d.outputs, d.is_default_input] for d in devices]))
@@ -86,7 +82,7 @@ def test_format_devices_says_when_there_is_no_microphone() -> None:
 
 
 def test_a_microphone_not_yet_open_has_nothing_to_read() -> None:
-    from assistant.audio import Microphone
+    from assistant.adapters.microphone import Microphone
 
     microphone = Microphone()
     assert microphone.read(timeout=0.05) is None
@@ -97,7 +93,7 @@ def test_a_microphone_not_yet_open_has_nothing_to_read() -> None:
 CAPTURE = """
 import json, sys
 from pathlib import Path
-from assistant.audio import Microphone
+from assistant.adapters.microphone import Microphone
 need, out = int(sys.argv[1]), Path(sys.argv[2])
 options = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
 got = bytearray()
@@ -125,7 +121,7 @@ def test_microphone_delivers_exactly_what_the_device_captured_and_vosk_hears_it(
     assert result["overflows"] == 0
     captured = out.read_bytes()
     assert captured[: len(window_speech)] == window_speech
-    assert {"open", "window"} <= set(transcribe_raw16k(captured).split())
+    assert {"open", "window"} <= set(hear_raw16k(captured).split())
 
 
 def test_microphone_chosen_by_name_and_by_number(tmp_path: Path, window_speech: bytes) -> None:
@@ -148,7 +144,7 @@ def test_microphone_resamples_a_device_running_at_48khz(tmp_path: Path) -> None:
     assert result["rate"] == 48000 and result["sizes"] == [3200]
     captured = out.read_bytes()
     assert len(captured) >= need
-    assert {"quick", "brown", "fox", "jumps"} <= set(transcribe_raw16k(captured).split())
+    assert {"quick", "brown", "fox", "jumps"} <= set(hear_raw16k(captured).split())
 
 
 def test_realtime_capture_still_delivers_exactly_the_device_sound(
@@ -171,7 +167,7 @@ def test_pace_delay_holds_a_source_to_the_clock(captured: int, elapsed: float, w
 
 SLOW_CONSUMER = """
 import json, sys, time
-from assistant.audio import Microphone
+from assistant.adapters.microphone import Microphone
 options = json.loads(sys.argv[1])
 got = bytearray()
 with Microphone(**options) as mic:
@@ -213,7 +209,7 @@ def test_a_source_ahead_of_real_time_is_held_back_instead_of_dropped(
 
 MUTED = """
 import json, sys
-from assistant.audio import Microphone
+from assistant.adapters.microphone import Microphone
 need = int(sys.argv[1])
 barge_in = bytearray()
 mic = Microphone()
@@ -240,14 +236,15 @@ def test_while_muted_frames_go_to_the_barge_in_reader_not_the_recogniser(
     assert result == {"main_while_muted": False, "main_after": True}
     barge_in = out.read_bytes()
     assert barge_in[: len(speech)] == speech
-    assert transcribe_raw16k(barge_in) == "stop"
+    assert hear_raw16k(barge_in) == "stop"
 
 
 # -- capture failures ------------------------------------------------------------------------
 
 OPEN_AND_REPORT = """
 import json, sys
-from assistant.audio import Microphone, MicrophoneError
+from assistant.adapters.devices import MicrophoneError
+from assistant.adapters.microphone import Microphone
 device = sys.argv[1] or None
 try:
     with Microphone(device) as mic:
@@ -281,7 +278,8 @@ def test_unknown_microphone_is_a_one_line_error(tmp_path: Path, device: str, exp
 COMES_BACK = """
 import json, sys
 from pathlib import Path
-from assistant.audio import Microphone, MicrophoneError, probe_microphone
+from assistant.adapters.devices import MicrophoneError, probe_microphone
+from assistant.adapters.microphone import Microphone
 try:
     probe_microphone()
     before = None
@@ -305,8 +303,9 @@ def test_a_microphone_that_comes_back_is_found_after_a_refresh(tmp_path: Path) -
 LOST = """
 import json, sys, time
 from pathlib import Path
-from assistant.audio import Microphone, MicrophoneError
-from tests.virtual_mic import open_fifo_reader
+from assistant.adapters.devices import MicrophoneError
+from assistant.adapters.microphone import Microphone
+from support.virtual_audio import open_fifo_reader
 tee = open_fifo_reader(Path(sys.argv[1]), limit=int(sys.argv[2]), then=sys.argv[3])
 frames = 0
 with Microphone(stall_timeout=0.5) as mic:
@@ -349,8 +348,9 @@ def test_a_microphone_that_stops_sending_sound_is_reported(
 PLAY = """
 import json, sys
 import numpy as np
-from assistant.audio import Player
-from assistant.tts import Synthesizer, make_audio
+from assistant.adapters.playback import Player
+from assistant.adapters.pyttsx3_speech import Synthesizer
+from assistant.adapters.sound import make_audio
 options = json.loads(sys.argv[2])
 if sys.argv[1].startswith("tone:"):
     seconds = float(sys.argv[1][5:])
@@ -384,16 +384,16 @@ def test_a_spoken_reply_played_on_the_speaker_is_heard_by_vosk(tmp_path: Path) -
     played = audio.speaker_output.read_bytes()
     sent = np.load(tmp_path / "sent.npy")
     assert abs(len(played) / 2 - len(sent) * RATE / 22050) < 0.05 * RATE
-    assert {"massage", "stiff", "neck"} <= set(transcribe_raw16k(played).split())
+    assert {"massage", "stiff", "neck"} <= set(hear_raw16k(played).split())
 
 
 STOP = """
 import json, sys, threading
 from pathlib import Path
 import numpy as np
-from assistant.audio import Player
-from assistant.tts import make_audio
-from tests.virtual_mic import open_fifo_reader
+from assistant.adapters.playback import Player
+from assistant.adapters.sound import make_audio
+from support.virtual_audio import open_fifo_reader
 t = np.arange(22050 * 10) / 22050
 clip = make_audio((np.sin(2 * np.pi * 440 * t) * 8000).astype(np.int16), 22050)
 # Read 1 s, then stop reading: the player cannot get further ahead than the buffers allow.
@@ -434,9 +434,10 @@ SPEAKER_LOST = """
 import json, sys
 from pathlib import Path
 import numpy as np
-from assistant.audio import Player, PlaybackError
-from assistant.tts import make_audio
-from tests.virtual_mic import open_fifo_reader
+from assistant.adapters.devices import PlaybackError
+from assistant.adapters.playback import Player
+from assistant.adapters.sound import make_audio
+from support.virtual_audio import open_fifo_reader
 speaker = open_fifo_reader(Path(sys.argv[1]), limit=2 * 22050, then="close")
 clip = make_audio(np.full(22050 * 10, 1000, dtype=np.int16), 22050)
 try:
@@ -458,8 +459,9 @@ def test_a_speaker_lost_mid_playback_is_a_one_line_error(tmp_path: Path) -> None
 UNKNOWN_SPEAKER = """
 import json
 import numpy as np
-from assistant.audio import Player, PlaybackError
-from assistant.tts import make_audio
+from assistant.adapters.devices import PlaybackError
+from assistant.adapters.playback import Player
+from assistant.adapters.sound import make_audio
 try:
     Player("no such speaker").play(make_audio(np.zeros(100, dtype=np.int16), 22050))
 except PlaybackError as error:

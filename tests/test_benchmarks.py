@@ -1,6 +1,6 @@
 """The benchmark code on a tiny input: the audio it makes, how it scores, and one small run.
 
-Figures are never asserted here (they come from `python -m assistant bench`); these tests check
+Figures are never asserted here (they come from `python -m benchmarks`); these tests check
 that the measuring is right: exact SNR, fair subsets, correct scores for known answers, and a
 report with every section written.
 """
@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 import benchmarks
-from benchmarks import speech
 from benchmarks.corpus import (
     NOISES,
     RATES,
@@ -24,10 +23,11 @@ from benchmarks.corpus import (
     load_items,
     plan,
     select,
-    speakable,
 )
 from benchmarks.resources import linear_fit
 from benchmarks.spoken import Hearing, align, biased_text, general_text, mishearings, score
+from support import audio, speech
+from support.corpora import speakable
 
 
 def hearing(text: str, heard: str, domain: str = "", snr: float | None = None) -> Hearing:
@@ -36,17 +36,17 @@ def hearing(text: str, heard: str, domain: str = "", snr: float | None = None) -
 
 
 def test_noise_is_mixed_at_the_exact_snr() -> None:
-    spoken = speech.synthesize("my back hurts", "en-gb", 175)
-    clean = speech.clip_audio(spoken, None, np.random.default_rng(1))
-    pad = len(speech.silence(speech.PAD_SECONDS)) * 2
+    spoken = speech.espeak_samples("my back hurts", "en-gb", 175)
+    clean = audio.clip_audio(spoken, None, np.random.default_rng(1))
+    pad = len(audio.silent_samples(audio.PAD_SECONDS)) * 2
     assert len(clean) == len(spoken) * 2 + 2 * pad
     for snr in (20.0, 10.0):
-        noisy = speech.clip_audio(spoken, snr, np.random.default_rng(1))
-        assert speech.measured_snr(clean, noisy) == pytest.approx(snr, abs=0.1)
+        noisy = audio.clip_audio(spoken, snr, np.random.default_rng(1))
+        assert audio.measured_snr(clean, noisy) == pytest.approx(snr, abs=0.1)
 
 
 def test_pink_noise_has_more_power_at_low_frequencies() -> None:
-    noise = speech.pink_noise(16000, np.random.default_rng(3))
+    noise = audio.pink_noise(16000, np.random.default_rng(3))
     power = np.abs(np.fft.rfft(noise)) ** 2
     assert np.mean(noise**2) == pytest.approx(1.0)
     assert power[10:100].mean() > 10 * power[4000:8000].mean()
@@ -145,7 +145,7 @@ def test_small_run_writes_the_report_and_plots(small_run: Path) -> None:
     text = (small_run / "benchmarks.md").read_text()
     for heading in ("## Targets", "## Spoken accuracy", "## Speech recognisers", "## Resources"):
         assert heading in text
-    assert "cores" in text and "python -m assistant bench --quick --limit 3" in text
+    assert "cores" in text and "python -m benchmarks --quick --limit 3" in text
     for png in ("spoken_accuracy.png", "recognizers.png", "transcribe_scaling.png"):
         data = (small_run / png).read_bytes()
         assert data.startswith(b"\x89PNG") and f"]({png})" in text

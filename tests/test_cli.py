@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_run import assert_one_line_error, run_cli
-from tests.speech import espeak_wav, header_only_wav
+from support.audio import header_only_wav
+from support.cli_run import assert_one_line_error, run_cli
+from support.speech import espeak_wav_file
 
 
 def test_transcribe_prints_one_line_per_file(tmp_path: Path) -> None:
-    knee = espeak_wav("I am recovering from knee surgery", tmp_path / "knee.wav")
-    sleep = espeak_wav("I cannot sleep at night", tmp_path / "sleep.wav")
+    knee = espeak_wav_file("I am recovering from knee surgery", tmp_path / "knee.wav")
+    sleep = espeak_wav_file("I cannot sleep at night", tmp_path / "sleep.wav")
     result = run_cli("transcribe", str(knee), str(sleep))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -23,7 +24,7 @@ def test_transcribe_prints_one_line_per_file(tmp_path: Path) -> None:
 
 
 def test_transcribe_json_gives_words_with_confidence_and_times(tmp_path: Path) -> None:
-    wav = espeak_wav("I cannot sleep at night", tmp_path / "sleep.wav")
+    wav = espeak_wav_file("I cannot sleep at night", tmp_path / "sleep.wav")
     result = run_cli("transcribe", "--json", str(wav))
     record = json.loads(result.stdout)
     assert record["file"] == str(wav)
@@ -48,7 +49,7 @@ def test_bad_wav_input_is_one_line_and_exit_2(make, fragment: str, tmp_path: Pat
 
 
 def test_a_bad_file_among_good_ones_is_found_before_any_work(tmp_path: Path) -> None:
-    good = espeak_wav("hello", tmp_path / "good.wav")
+    good = espeak_wav_file("hello", tmp_path / "good.wav")
     result = run_cli("transcribe", str(good), str(tmp_path / "typo.wav"))
     assert_one_line_error(result, "typo.wav")
     assert result.stdout == ""
@@ -60,7 +61,7 @@ def test_usage_error_is_one_line_and_exit_2() -> None:
 
 
 def test_corrupt_model_folder_is_one_line(tmp_path: Path) -> None:
-    wav = espeak_wav("hello", tmp_path / "hello.wav")
+    wav = espeak_wav_file("hello", tmp_path / "hello.wav")
     folder = tmp_path / "model"
     folder.mkdir()
     result = run_cli("--model", str(folder), "transcribe", str(wav))

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.asr import SAMPLE_RATE, Transcriber
-from assistant.controls import (
+from assistant.adapters.sound import RECOGNITION_RATE
+from assistant.adapters.vosk_asr import Transcriber
+from assistant.adapters.wavio import read_16k_mono
+from assistant.core.controls import (
     CONTROL_VOCABULARY,
     PHRASES,
     Control,
@@ -17,8 +19,7 @@ from assistant.controls import (
     match_control,
     normalize,
 )
-from assistant.wavio import read_16k_mono
-from tests.speech import TEST_VOICES, espeak_wav
+from support.speech import TEST_VOICES, espeak_wav_file
 
 # --- normalising -----------------------------------------------------------------------------
 
@@ -41,16 +42,31 @@ def test_normalize_joins_good_bye() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("yes", Control.YES), ("Yeah.", Control.YES), ("no", Control.NO),
-        ("No thanks", Control.NO), ("repeat", Control.REPEAT),
-        ("Say that again", Control.REPEAT), ("What did you say?", Control.REPEAT),
-        ("slower", Control.SLOWER), ("more slowly", Control.SLOWER),
-        ("faster", Control.FASTER), ("louder", Control.LOUDER), ("Speak up!", Control.LOUDER),
-        ("quieter", Control.QUIETER), ("help", Control.HELP), ("stop", Control.STOP),
-        ("start over", Control.START_OVER), ("tell me more", Control.MORE),
-        ("goodbye", Control.GOODBYE), ("bye", Control.GOODBYE), ("That's all", Control.GOODBYE),
-        ("quit", Control.GOODBYE), ("exit", Control.GOODBYE), ("cancel", Control.GOODBYE),
-        ("earcons off", Control.EARCONS_OFF), ("sounds on", Control.EARCONS_ON),
+        ("yes", Control.YES),
+        ("Yeah.", Control.YES),
+        ("no", Control.NO),
+        ("No thanks", Control.NO),
+        ("repeat", Control.REPEAT),
+        ("Say that again", Control.REPEAT),
+        ("What did you say?", Control.REPEAT),
+        ("slower", Control.SLOWER),
+        ("more slowly", Control.SLOWER),
+        ("faster", Control.FASTER),
+        ("louder", Control.LOUDER),
+        ("Speak up!", Control.LOUDER),
+        ("quieter", Control.QUIETER),
+        ("help", Control.HELP),
+        ("stop", Control.STOP),
+        ("start over", Control.START_OVER),
+        ("tell me more", Control.MORE),
+        ("goodbye", Control.GOODBYE),
+        ("bye", Control.GOODBYE),
+        ("That's all", Control.GOODBYE),
+        ("quit", Control.GOODBYE),
+        ("exit", Control.GOODBYE),
+        ("cancel", Control.GOODBYE),
+        ("earcons off", Control.EARCONS_OFF),
+        ("sounds on", Control.EARCONS_ON),
         ("thank you", Control.THANKS),
     ],
 )
@@ -180,12 +196,13 @@ def test_vosk_reports_unknown_words_so_the_check_above_can_fail(
 
 
 def hear(transcriber: Transcriber, wav: Path) -> str:
-    """What the short-answer recogniser hears in a WAV file, fed as a live stream would be."""
+    """What the short-answer recogniser hears in a WAV file, fed as a live stream would be: it
+    is listening (to a quiet room) before the person speaks."""
     stream = transcriber.stream(grammar=CONTROL_VOCABULARY)
-    utterance = None
+    utterance = stream.accept(bytes(RECOGNITION_RATE))  # half a second of silence first
     for chunk in read_16k_mono(wav):
         utterance = stream.accept(chunk) or utterance
-    utterance = utterance or stream.accept(bytes(SAMPLE_RATE * 2)) or stream.flush()
+    utterance = utterance or stream.accept(bytes(RECOGNITION_RATE * 2)) or stream.flush()
     return utterance.text if utterance else ""
 
 
@@ -196,7 +213,7 @@ def test_spoken_vocabulary_is_recognised_as_the_same_control(
 ) -> None:
     wrong = []
     for phrase in CONTROL_VOCABULARY:
-        heard = hear(transcriber, espeak_wav(phrase, tmp_path / "phrase.wav", voice, rate))
+        heard = hear(transcriber, espeak_wav_file(phrase, tmp_path / "phrase.wav", voice, rate))
         if match_control(heard) is not match_control(phrase):
             wrong.append(f"{phrase!r} -> {heard!r}")
     assert wrong == []

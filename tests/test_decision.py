@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.decision import decide
+from assistant.core.decision import decide
 from intents.models import Kind, Match, Signal, Urgency
 
 

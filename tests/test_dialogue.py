@@ -1,4 +1,5 @@
-"""Tests for assistant/dialogue.py: the conversation as a pure state machine, with real advice."""
+"""Tests for assistant/core/dialogue.py: the conversation as a pure state machine, with real
+advice."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from assistant.advice import Advice, advise, combine
-from assistant.controls import CONTROL_VOCABULARY
-from assistant.dialogue import (
+from assistant.core.advice import Advice, advise, combine
+from assistant.core.controls import CONTROL_VOCABULARY
+from assistant.core.dialogue import (
     CONSULT_BOTH,
     EARCONS_ALREADY_OFF,
     FASTEST,
@@ -51,7 +52,7 @@ from assistant.dialogue import (
     State,
     StopSpeaking,
 )
-from assistant.settings import RATE_MAX, RATE_MIN, Settings
+from assistant.core.settings import RATE_MAX, RATE_MIN, Settings
 
 KNEE = "I hurt my knee playing football"
 STRESS = "I feel stressed and my shoulders are tense"
@@ -117,8 +118,14 @@ class Recording:
 
 @pytest.mark.parametrize(
     ("text", "recommendation"),
-    [(KNEE, "physiotherapy"), (STRESS, "massage_therapy"), (CHEST, "see_doctor"),
-     (UNSURE, "unclear"), (ANKLE, "physiotherapy"), (combine(UNSURE, ANKLE), "physiotherapy")],
+    [
+        (KNEE, "physiotherapy"),
+        (STRESS, "massage_therapy"),
+        (CHEST, "see_doctor"),
+        (UNSURE, "unclear"),
+        (ANKLE, "physiotherapy"),
+        (combine(UNSURE, ANKLE), "physiotherapy"),
+    ],
 )
 def test_example_texts_get_the_expected_advice(text: str, recommendation: str) -> None:
     assert advise(text).decision.recommendation == recommendation
@@ -130,7 +137,9 @@ def test_example_texts_get_the_expected_advice(text: str, recommendation: str) -
 def test_start_greets_and_listens_for_an_open_answer() -> None:
     outputs = Dialogue(Settings(), advise).handle(Start())
     assert outputs == [
-        Say(GREETING, "greeting"), PlayEarcon("listening"), Listen("open", 10.0),
+        Say(GREETING, "greeting"),
+        PlayEarcon("listening"),
+        Listen("open", 10.0),
     ]
 
 
@@ -404,7 +413,11 @@ def test_quieter_lowers_the_volume_in_even_steps() -> None:
     dialogue = started()
     volumes = [of_type(dialogue.handle(Heard("quieter")), SetVolume) for _ in range(5)]
     assert volumes == [
-        [SetVolume(0.8)], [SetVolume(0.6)], [SetVolume(0.4)], [SetVolume(0.2)], [],
+        [SetVolume(0.8)],
+        [SetVolume(0.6)],
+        [SetVolume(0.4)],
+        [SetVolume(0.2)],
+        [],
     ]
     assert said(dialogue.handle(Heard("quieter"))) == [QUIETEST]
 

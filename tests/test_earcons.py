@@ -8,8 +8,8 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from assistant.earcons import heard, listening_started
-from assistant.tts import SpokenAudio
+from assistant.adapters.earcons import heard, listening_started
+from assistant.adapters.sound import SpokenAudio
 
 EARCONS = [listening_started, heard]
 

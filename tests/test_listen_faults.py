@@ -3,9 +3,9 @@ conversation goes on to the advice and goodbye.
 
 The conversations are real (virtual microphone fed with espeak-ng speech, real sounddevice
 streams, real Vosk, real pyttsx3 replies); only the faults that cannot be produced on demand
-are injected, by the Faulty*/Fake* wrappers of tests/fault_injection.py. A lost microphone is
-real: the capture device copies what it reads into a FIFO, and closing the FIFO's reader breaks
-the capture stream with an I/O error, as unplugging a headset does.
+are injected, through the app's own interfaces, by the faults of support/faults.py. A lost
+microphone is real: the capture device copies what it reads into a FIFO, and closing the FIFO's
+reader breaks the capture stream with an I/O error, as unplugging a headset does.
 """
 
 from __future__ import annotations
@@ -23,19 +23,17 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assistant.dialogue import GIVING_UP, GOODBYE, GREETING, STOPPED
-from assistant.listen import GAVE_UP_EXIT_CODE, INTERNAL_FAULT, RECOGNITION_FAULT, SPEECH_FAILED
-from tests.fault_injection import SPEAKER_RATE
-from tests.judge import hear_samples
-from tests.virtual_mic import (
-    REPO,
-    espeak_to_raw16k,
-    make_virtual_audio,
-    open_fifo_reader,
-    silence,
-)
+from assistant.app.executor import GAVE_UP_EXIT_CODE, INTERNAL_FAULT
+from assistant.app.voice import RECOGNITION_FAULT, SPEECH_FAILED
+from assistant.core.dialogue import GIVING_UP, GOODBYE, GREETING, STOPPED
+from support import REPO
+from support.audio import silence
+from support.faults import SPEAKER_RATE
+from support.judge import hear_samples
+from support.speech import espeak_to_raw16k
+from support.virtual_audio import make_virtual_audio, open_fifo_reader
 
-VOICE = "en-us+f1"  # the test voice Vosk hears best (see tests/speech.py)
+VOICE = "en-us+f1"  # the test voice Vosk hears best (see support/speech.py)
 GAP = 3.0  # seconds the assistant gets to answer before the person speaks again
 ANKLE = "i twisted my ankle"
 
@@ -45,7 +43,7 @@ def _says(text: str) -> bytes:
 
 
 def _greeting_seconds() -> float:
-    from assistant.tts import Synthesizer
+    from assistant.adapters.pyttsx3_speech import Synthesizer
 
     return Synthesizer().synthesize(GREETING).duration
 
@@ -97,7 +95,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
         folder = tmp_path_factory.mktemp(name)
         audio = make_virtual_audio(folder, speech(), speaker_fifo=name in SPEAKER_FIFO)
         env = {**audio.env, "THERAPY_ASSISTANT_CONFIG": str(folder / "settings.toml")}
-        code = "from tests.fault_injection import main; main()"
+        code = "from support.faults import main; main()"
         process = subprocess.Popen(
             [sys.executable, "-c", code, name, str(folder)],
             env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -194,7 +192,7 @@ def test_a_full_microphone_queue_drops_frames_and_the_talk_goes_on(
 def test_saying_stop_cuts_a_long_reply_short_and_the_talk_goes_on(
     outcomes: dict[str, Outcome],
 ) -> None:
-    from assistant.tts import Synthesizer
+    from assistant.adapters.pyttsx3_speech import Synthesizer
 
     outcome = outcomes["barge_in"]
     captions = outcome.captions

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.model import default_spec
-from tests.cli_run import assert_one_line_error, run_cli
+from assistant.adapters.model_store import default_spec
+from support.cli_run import assert_one_line_error, run_cli
 
 MAVEN = next(a for a in default_spec().archives if a.maven)
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_run import ROOT
-from tests.speech import espeak_wav
+from support.cli_run import ROOT
+from support.speech import espeak_wav_file
 
-DOWNLOAD_MODULES = ("assistant.model_install", "urllib.request", "http.client", "socket")
+DOWNLOAD_MODULES = ("assistant.adapters.model_install", "urllib.request", "http.client", "socket")
 
 
 def _offline(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -41,7 +41,7 @@ def test_ask_works_offline() -> None:
 
 
 def test_transcribe_works_offline(tmp_path: Path) -> None:
-    wav = espeak_wav("I cannot sleep at night", tmp_path / "sleep.wav")
+    wav = espeak_wav_file("I cannot sleep at night", tmp_path / "sleep.wav")
     result = _offline("transcribe", str(wav))
     assert result.returncode == 0, result.stderr
     assert "sleep" in result.stdout.split()
@@ -67,7 +67,7 @@ def test_listen_text_works_offline(tmp_path: Path) -> None:
                 "/usr/share/pocketsphinx/test/data/librivox/"
                 "sense_and_sensibility_01_austen_64kb-0880.wav",
             ],
-            ("assistant.model_install",),
+            ("assistant.adapters.model_install",),
         ),
     ],
     ids=["ask", "listen-text", "model-path", "transcribe"],
@@ -75,7 +75,7 @@ def test_listen_text_works_offline(tmp_path: Path) -> None:
 def test_no_download_code_is_imported(args: list[str], forbidden: tuple[str, ...]) -> None:
     code = (
         "import sys\n"
-        "from assistant.cli import main\n"
+        "from assistant.app.cli import main\n"
         f"code = main({args!r})\n"
         f"loaded = [m for m in {forbidden!r} if m in sys.modules]\n"
         "print('LOADED', loaded)\n"
@@ -94,7 +94,9 @@ def test_no_download_code_is_imported(args: list[str], forbidden: tuple[str, ...
 
 
 def test_a_spoken_conversation_works_offline(tmp_path: Path) -> None:
-    from tests.virtual_mic import espeak_to_raw16k, make_virtual_audio, silence
+    from support.audio import silence
+    from support.speech import espeak_to_raw16k
+    from support.virtual_audio import make_virtual_audio
 
     speech = silence(1) + espeak_to_raw16k("i feel very stressed", "en-us+f1") + silence(3)
     audio = make_virtual_audio(tmp_path, speech + espeak_to_raw16k("goodbye", "en-us+f1"))

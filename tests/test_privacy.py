@@ -17,16 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.dialogue import GOODBYE
-from tests.judge import hear_wav
-from tests.speech import espeak_wav
-from tests.virtual_mic import (
-    REPO,
-    VirtualAudio,
-    espeak_to_raw16k,
-    make_virtual_audio,
-    silence,
-)
+from assistant.core.dialogue import GOODBYE
+from support import REPO
+from support.audio import silence
+from support.judge import hear_wav
+from support.speech import espeak_to_raw16k, espeak_wav_file
+from support.virtual_audio import VirtualAudio, make_virtual_audio
 
 VOICE = "en-us+f1"
 ANKLE = "i twisted my ankle"
@@ -90,7 +86,7 @@ def _conversation(*utterances: str) -> bytes:
 
 def test_ask_and_transcribe_write_nothing(tmp_path: Path) -> None:
     private = _private(tmp_path / "p")
-    wav = espeak_wav(ANKLE, tmp_path / "ankle.wav")
+    wav = espeak_wav_file(ANKLE, tmp_path / "ankle.wav")
     runs = [
         private.run("ask", ANKLE),  # spoken on the virtual speaker
         private.run("ask", "--json", "--stdin", stdin=f"{ANKLE}\nchest pain\n"),
@@ -204,7 +200,8 @@ def test_saved_replies_are_readable_by_their_owner_only(
 def test_a_settings_file_that_is_a_pipe_gives_defaults_not_a_hang(tmp_path: Path) -> None:
     import os
 
-    from assistant.settings import Settings, load_settings
+    from assistant.adapters.settings_file import load_settings
+    from assistant.core.settings import Settings
 
     pipe = tmp_path / "settings.toml"
     os.mkfifo(pipe)

@@ -4,29 +4,28 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.advice import advise
-from assistant.decision import RECOMMENDATIONS
-from intents.load import load_lexicon
-from intents.recognize import recognize
+from assistant.core.advice import advise
+from assistant.core.decision import RECOMMENDATIONS
+from intents import load_index, recognize
+from support.corpora import load
 
-DATA = Path(__file__).parent / "data"
-CORPUS = [json.loads(line) for line in (DATA / "corpus.jsonl").read_text().splitlines()]
-UTTERANCES = [row["text"] for row in CORPUS]
+CORPUS = load("corpus")
+UTTERANCES = [row.text for row in CORPUS]
 # Red-flag sentences that start a clause of their own ("i ...", "my ..."), so words put
 # before them cannot grammatically negate them.
 RED_FLAG_SENTENCES = [
-    row["text"]
+    row.text
     for row in CORPUS
-    if row["category"] == "red_flag" and re.match(r"(i|i'm|i've|my) ", row["text"])
+    if row.category == "red_flag" and re.match(r"(i|i'm|i've|my) ", row.text)
 ]
 THERAPIES = {"physiotherapy", "massage_therapy", "both"}
 
-_LX = load_lexicon()
+_INDEX = load_index()
+_LX = _INDEX.lexicon
 _PLAIN = re.compile(r"^[a-z' ]+$")
 _NEGATION_WORDS = {"no", "not", "never", "don't", "can't", "haven't", "without", "none", "cannot"}
 
@@ -38,7 +37,7 @@ def _plain_concern_phrases() -> list[str]:
         for phrase in concern.phrases:
             if not _PLAIN.match(phrase) or set(phrase.split()) & _NEGATION_WORDS:
                 continue
-            heard = {m.name for m in recognize(phrase, _LX) if m.kind == "concern"}
+            heard = {m.name for m in recognize(phrase, _INDEX) if m.kind == "concern"}
             if heard == {concern.name}:
                 found.append(phrase)
     return found

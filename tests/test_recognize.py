@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from intents.load import load_lexicon
+from intents import LexiconIndex, load_index
 from intents.models import Lexicon, Match, Negation
 from intents.recognize import recognize
-from tests.lexicon_helpers import lexicon
+from support.lexicons import lexicon
 
 SMALL = lexicon(
     """
@@ -244,10 +244,9 @@ def test_unless_stops_a_rule() -> None:
     assert "weak_side" not in names("i had a stroke and my left arm is weak")
 
 
-def test_a_hand_built_lexicon_must_be_compiled() -> None:
+def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
     bare = Lexicon((), (), (), (), Negation((), (), (), frozenset()), {})
-    with pytest.raises(ValueError, match="load_lexicon"):
-        recognize("hello", bare)
+    assert recognize("hello", LexiconIndex(bare)) == []
 
 
 # The packaged lexicon, on the cases the issue names.
@@ -264,7 +263,7 @@ def test_a_hand_built_lexicon_must_be_compiled() -> None:
     ],
 )
 def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
-    lx = load_lexicon()
+    lx = load_index()
     got = list(
         dict.fromkeys(m.name for m in recognize(text, lx) if not m.negated and m.kind == "concern")
     )
@@ -272,5 +271,5 @@ def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
 
 
 def test_packaged_lexicon_hears_no_chest_pain_as_negated() -> None:
-    matches = recognize("i don't have any chest pain", load_lexicon())
+    matches = recognize("i don't have any chest pain", load_index())
     assert matches and all(m.negated for m in matches if m.kind in ("red_flag", "concern"))

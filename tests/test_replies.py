@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from assistant.advice import advise
-from assistant.decision import decide
-from assistant.replies import CALL_NOW, REMINDER, SEE_TODAY, compose, second_person
+from assistant.core.advice import advise
+from assistant.core.decision import decide
+from assistant.core.replies import CALL_NOW, REMINDER, SEE_TODAY, compose, second_person
 
 SAMPLES = [
     "i had knee surgery last month",

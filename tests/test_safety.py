@@ -2,7 +2,7 @@
 typed and spoken, sends the person to medical care at the table's urgency, and the first thing
 they hear says what to do (call emergency services now, or see a doctor today).
 
-The phrasings are data (tests/data/red_flags_spoken.tsv). Typed, every one must escalate. Spoken
+The phrasings are data (support/data/red_flags_spoken.tsv). Typed, every one must escalate. Spoken
 (espeak-ng en-us+f1 at 140 wpm, then the real Vosk model), every phrasing of the spoken set must
 escalate, with no skipping: the set holds those Vosk hears well enough, as measured when the
 file was written; the rest are a measured limit, not a pass. One red flag also goes through the
@@ -14,22 +14,23 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from assistant.advice import Advice, advise
-from assistant.asr import Transcriber
-from assistant.dialogue import GOODBYE, GREETING, OFFER_AFTER_WARNING
-from assistant.replies import CALL_NOW, SEE_TODAY
-from tests.fault_injection import SPEAKER_RATE, SpeakerRecorder
-from tests.judge import hear_samples
-from tests.speech import espeak_wav
-from tests.virtual_mic import REPO, espeak_to_raw16k, make_virtual_audio, silence
+from assistant.adapters.vosk_asr import Transcriber
+from assistant.core.advice import Advice, advise
+from assistant.core.dialogue import GOODBYE, GREETING, OFFER_AFTER_WARNING
+from assistant.core.replies import CALL_NOW, SEE_TODAY
+from support import REPO
+from support.audio import clip_audio, silence
+from support.corpora import SpokenRedFlag, spoken_red_flags
+from support.faults import SPEAKER_RATE, SpeakerRecorder
+from support.judge import hear_samples
+from support.speech import espeak_samples, espeak_to_raw16k
+from support.virtual_audio import make_virtual_audio
 
-DATA = Path(__file__).parent / "data" / "red_flags_spoken.tsv"
 TABLE = REPO.parent / "shared" / "domain" / "red-flags.md"
 SPOKEN_VOICE, SPOKEN_RATE = "en-us+f1", 140
 FIRST_WORDS = {"emergency": CALL_NOW, "urgent": SEE_TODAY}
@@ -37,31 +38,7 @@ FIRST_WORDS = {"emergency": CALL_NOW, "urgent": SEE_TODAY}
 FIRST_MEANING = {"emergency": ("emergency services", "now"), "urgent": ("doctor", "today")}
 
 
-@dataclass(frozen=True)
-class Phrasing:
-    """One way a person may mention a red flag."""
-
-    concern: str
-    """The table row's "Likely concern"."""
-    urgency: str
-    """The level the table gives it: "emergency" or "urgent"."""
-    spoken: bool
-    """In the spoken set: must escalate when heard by Vosk too."""
-    text: str
-    """The words."""
-
-
-def load_phrasings() -> list[Phrasing]:
-    rows = []
-    for line in DATA.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            concern, urgency, spoken, text = line.split("\t")
-            assert spoken in ("yes", "no"), line
-            rows.append(Phrasing(concern, urgency, spoken == "yes", text))
-    return rows
-
-
-PHRASINGS = load_phrasings()
+PHRASINGS = spoken_red_flags()
 SPOKEN = [phrasing for phrasing in PHRASINGS if phrasing.spoken]
 
 
@@ -80,7 +57,7 @@ def _first_sentence(reply: str) -> str:
     return reply.split(". ")[0] + "."
 
 
-def assert_escalates(advice: Advice, phrasing: Phrasing, heard: str | None = None) -> None:
+def assert_escalates(advice: Advice, phrasing: SpokenRedFlag, heard: str | None = None) -> None:
     """See a doctor, at the table's urgency, and the reply opens with what to do."""
     where = f"{phrasing.text!r}" + (f" heard as {heard!r}" if heard is not None else "")
     decision = advice.decision
@@ -107,30 +84,30 @@ def test_every_row_of_the_red_flag_table_has_phrasings_typed_and_spoken() -> Non
 
 
 @pytest.mark.parametrize("phrasing", PHRASINGS, ids=[p.text for p in PHRASINGS])
-def test_a_typed_red_flag_escalates_with_the_right_first_sentence(phrasing: Phrasing) -> None:
+def test_a_typed_red_flag_escalates_with_the_right_first_sentence(phrasing: SpokenRedFlag) -> None:
     assert_escalates(advise(phrasing.text), phrasing)
 
 
 @pytest.mark.parametrize("phrasing", SPOKEN, ids=[p.text for p in SPOKEN])
 def test_a_spoken_red_flag_escalates_with_the_right_first_sentence(
-    phrasing: Phrasing, tmp_path: Path
+    phrasing: SpokenRedFlag, transcriber: Transcriber
 ) -> None:
-    wav = espeak_wav(phrasing.text, tmp_path / "said.wav", SPOKEN_VOICE, SPOKEN_RATE)
-    # A freshly loaded model for each hearing (see tests/judge.py): this floor must not depend
-    # on which tests ran before.
-    heard = Transcriber.load().transcribe_file(wav).text
+    # Half a second of quiet around the words, as a microphone hears them; hearing is
+    # repeatable (the dither is seeded), so this floor cannot depend on which tests ran before.
+    said = espeak_samples(phrasing.text, SPOKEN_VOICE, SPOKEN_RATE)
+    heard = transcriber.transcribe_pcm(clip_audio(said, None, np.random.default_rng(0))).text
     assert_escalates(advise(heard), phrasing, heard)
 
 
 # Gaps this review found and the lexicon now covers: kept as regressions.
 FORMER_GAPS = [
-    Phrasing("fracture or dislocation", "urgent", False, "i think my wrist is broken"),
-    Phrasing("fracture or dislocation", "urgent", False, "my arm is broken"),
+    SpokenRedFlag("fracture or dislocation", "urgent", False, "i think my wrist is broken"),
+    SpokenRedFlag("fracture or dislocation", "urgent", False, "my arm is broken"),
 ]
 
 
 @pytest.mark.parametrize("phrasing", FORMER_GAPS, ids=[p.text for p in FORMER_GAPS])
-def test_former_typed_gap_escalates(phrasing: Phrasing) -> None:
+def test_former_typed_gap_escalates(phrasing: SpokenRedFlag) -> None:
     assert_escalates(advise(phrasing.text), phrasing)
 
 

@@ -1,4 +1,5 @@
-"""Tests for assistant/settings.py: lenient reading, clamping, TOML round trip, atomic writes."""
+"""Tests for assistant/core/settings.py and assistant/adapters/settings_file.py: lenient
+reading, clamping, TOML round trip, atomic writes."""
 
 from __future__ import annotations
 
@@ -10,19 +11,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.errors import UserError
-from assistant.settings import (
+from assistant.adapters.settings_file import (
     CONFIG_ENV,
+    default_path,
+    load_settings,
+    save_settings,
+    to_toml,
+)
+from assistant.core.errors import UserError
+from assistant.core.settings import (
     RATE_MAX,
     RATE_MIN,
     VOLUME_MAX,
     VOLUME_MIN,
     Settings,
-    default_path,
-    load_settings,
     parse_settings,
-    save_settings,
-    to_toml,
 )
 
 
@@ -86,8 +89,13 @@ def test_valid_file_is_read(tmp_path: Path) -> None:
     settings, warning = load_settings(path)
     assert warning is None
     assert settings == Settings(
-        rate=150, voice="gmw/en-us", volume=0.6, earcons=False,
-        no_speech_timeout=0.0, end_silence=1.5, device="USB Mic",
+        rate=150,
+        voice="gmw/en-us",
+        volume=0.6,
+        earcons=False,
+        no_speech_timeout=0.0,
+        end_silence=1.5,
+        device="USB Mic",
     )
 
 
@@ -115,7 +123,7 @@ def test_corrupt_file_is_not_rewritten_by_loading(tmp_path: Path) -> None:
 
 def test_file_that_is_not_utf8_gives_defaults_and_warning(tmp_path: Path) -> None:
     path = tmp_path / "s.toml"
-    path.write_bytes(b"voice = \"\xff\xfe\"\n")
+    path.write_bytes(b'voice = "\xff\xfe"\n')
     settings, warning = load_settings(path)
     assert settings == Settings()
     assert warning is not None and "UTF-8" in warning
@@ -200,8 +208,13 @@ def test_written_text_is_valid_toml_with_every_set_key() -> None:
     text = to_toml(Settings(voice="gmw/en-us", device=2))
     table = tomllib.loads(text)
     assert table == {
-        "rate": 175, "voice": "gmw/en-us", "volume": 1.0, "earcons": True,
-        "no_speech_timeout": 10.0, "end_silence": 0.8, "device": 2,
+        "rate": 175,
+        "voice": "gmw/en-us",
+        "volume": 1.0,
+        "earcons": True,
+        "no_speech_timeout": 10.0,
+        "end_silence": 0.8,
+        "device": 2,
     }
 
 
@@ -236,8 +249,13 @@ _text = st.text(min_size=1).filter(lambda t: t.strip() == t and t != "")
     device=st.none() | _text | st.integers(0, 10_000),
 )
 def test_round_trip_of_any_valid_settings(
-    rate: int, voice: str | None, volume: float, earcons: bool,
-    timeout: float, end_silence: float, device: str | int | None,
+    rate: int,
+    voice: str | None,
+    volume: float,
+    earcons: bool,
+    timeout: float,
+    end_silence: float,
+    device: str | int | None,
 ) -> None:
     settings = Settings(rate, voice, volume, earcons, timeout, end_silence, device)
     parsed, problems = parse_settings(to_toml(settings).encode("utf-8"))

@@ -12,9 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.errors import UserError
-from assistant.wavio import Resampler, read_16k_mono, read_format
-from tests.speech import espeak_wav, header_only_wav
+from assistant.adapters.wavio import Resampler, read_16k_mono, read_format
+from assistant.core.errors import UserError
+from support.audio import header_only_wav
+from support.cli_run import WITHOUT_READ_OVERRIDE
+from support.speech import espeak_wav_file
 
 
 def _sox(source: Path, target: Path, *options: str) -> Path:
@@ -24,7 +26,7 @@ def _sox(source: Path, target: Path, *options: str) -> Path:
 
 @pytest.fixture(scope="module")
 def speech_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return espeak_wav("I hurt my knee", tmp_path_factory.mktemp("wav") / "speech.wav")
+    return espeak_wav_file("I hurt my knee", tmp_path_factory.mktemp("wav") / "speech.wav")
 
 
 @pytest.mark.parametrize(
@@ -56,7 +58,7 @@ def test_resampling_keeps_a_tone_at_its_pitch_across_chunk_boundaries() -> None:
     tone = np.sin(2 * np.pi * 440 * np.arange(rate) / rate).astype(np.float32)
     resampler = Resampler(rate)
     chunks = [resampler.process(tone[i : i + 1000]) for i in range(0, rate, 1000)]
-    output = np.concatenate(chunks)
+    output = np.concatenate([*chunks, resampler.finish()])
     assert len(output) == pytest.approx(16000, abs=2)
     spectrum = np.abs(np.fft.rfft(output[:16000]))
     assert np.argmax(spectrum) == pytest.approx(440, abs=1)  # bins are 1 Hz apart
@@ -93,20 +95,18 @@ def test_bad_files_get_one_line_naming_the_fix(make, message: str, tmp_path: Pat
 
 
 def test_unreadable_file_is_reported(speech_wav: Path) -> None:
-    # Root reads any file, so the check runs as the unprivileged user "nobody".
+    # Root reads any file, so the check runs without that power.
     folder = Path(tempfile.mkdtemp(prefix="unreadable-", dir="/tmp"))
     folder.chmod(0o755)
     locked = folder / "locked.wav"
     shutil.copy(speech_wav, locked)
     locked.chmod(0)
-    code = (
-        "from pathlib import Path; from assistant.wavio import read_format; read_format(Path(%r))"
+    code = "from pathlib import Path; from assistant.adapters.wavio import read_format; " + (
+        "read_format(Path(%r))"
     )
-    as_nobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-    if os.geteuid() != 0:
-        as_nobody = []
+    restricted = WITHOUT_READ_OVERRIDE if os.geteuid() == 0 else []
     result = subprocess.run(
-        [*as_nobody, sys.executable, "-c", code % str(locked)],
+        [*restricted, sys.executable, "-c", code % str(locked)],
         capture_output=True,
         text=True,
         cwd=Path(__file__).parent.parent,

@@ -1,0 +1,206 @@
+"""Speech to text with Vosk: whole files, and a streaming recogniser for the listening loop."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.adapters.model_store import load_vosk_model, resolve_model_dir
+from assistant.adapters.sound import RECOGNITION_RATE
+from assistant.adapters.wavio import read_16k_mono
+
+BYTES_PER_SECOND = RECOGNITION_RATE * 2
+"""Bytes of 16 kHz mono 16-bit audio in one second."""
+UNKNOWN_WORD = "[unk]"
+# However long the silence setting, an utterance this long is closed so the loop never stalls.
+MAX_UTTERANCE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word with its timing."""
+
+    word: str
+    """The word as Vosk wrote it (lower case)."""
+    start: float
+    """Start time in seconds from the beginning of the audio."""
+    end: float
+    """End time in seconds."""
+    conf: float
+    """Vosk's confidence, 0 to 1."""
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """The text of a whole recording."""
+
+    text: str
+    """All words, space separated, lower case."""
+    words: tuple[Word, ...] = ()
+    """Each word with its timing and confidence."""
+    unknown: int = 0
+    """Stretches of speech a grammar recogniser heard as none of its phrases ("[unk]")."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data for `transcribe --json`."""
+        return {
+            "text": self.text,
+            "words": [
+                {"word": w.word, "start": w.start, "end": w.end, "conf": round(w.conf, 3)}
+                for w in self.words
+            ],
+        }
+
+
+def _parse_result(raw: str) -> Transcript:
+    result = json.loads(raw)
+    words = tuple(
+        Word(item["word"], item["start"], item["end"], item.get("conf", 1.0))
+        for item in result.get("result", [])
+        if item["word"] != UNKNOWN_WORD
+    )
+    heard = result.get("text", "").split()
+    text = " ".join(w for w in heard if w != UNKNOWN_WORD)
+    return Transcript(text, words, heard.count(UNKNOWN_WORD))
+
+
+def _join(parts: Iterable[Transcript]) -> Transcript:
+    parts = list(parts)
+    return Transcript(
+        " ".join(part.text for part in parts if part.text),
+        tuple(w for part in parts for w in part.words),
+        sum(part.unknown for part in parts),
+    )
+
+
+_C_LIBRARY = ctypes.CDLL(None)
+DITHER_SEED = 1
+"""Seed of the C library's random numbers, set for every new recogniser (see below)."""
+
+
+def _repeatable_dither() -> None:
+    """Kaldi adds a little random noise ("dither") to every audio frame, as the model was trained
+    with, drawn from the C library's ``rand()``. Seeding it for each new recogniser keeps that
+    noise but makes it the same every time: the same audio always gives the same words,
+    whatever was heard before in the process."""
+    _C_LIBRARY.srand(DITHER_SEED)
+
+
+class Transcriber:
+    """A loaded Vosk model; load once, then transcribe any number of recordings."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    @classmethod
+    def load(cls, model_dir: Path | None = None) -> Transcriber:
+        """Find and load the model (the lookup order is
+        :func:`assistant.adapters.model_store.resolve_model_dir`'s)."""
+        return cls(load_vosk_model(resolve_model_dir(model_dir)))
+
+    def _recognizer(self, grammar: Sequence[str] | None = None) -> Any:
+        import vosk
+
+        _repeatable_dither()
+        if grammar is None:
+            recognizer = vosk.KaldiRecognizer(self.model, RECOGNITION_RATE)
+        else:
+            phrases = [*grammar, UNKNOWN_WORD]
+            recognizer = vosk.KaldiRecognizer(self.model, RECOGNITION_RATE, json.dumps(phrases))
+        recognizer.SetWords(True)
+        return recognizer
+
+    def transcribe_chunks(self, chunks: Iterable[bytes]) -> Transcript:
+        """Transcribe 16 kHz mono 16-bit PCM given in chunks."""
+        recognizer = self._recognizer()
+        parts = []
+        for chunk in chunks:
+            if recognizer.AcceptWaveform(chunk):
+                parts.append(_parse_result(recognizer.Result()))
+        parts.append(_parse_result(recognizer.FinalResult()))
+        return _join(parts)
+
+    def transcribe_pcm(self, pcm: bytes) -> Transcript:
+        """Transcribe 16 kHz mono 16-bit PCM held in memory."""
+        step = BYTES_PER_SECOND // 2
+        return self.transcribe_chunks(pcm[i : i + step] for i in range(0, len(pcm), step))
+
+    def transcribe_file(self, path: Path) -> Transcript:
+        """Transcribe a WAV file of any usual format; UserError for files that are not usable."""
+        return self.transcribe_chunks(read_16k_mono(path))
+
+    def stream(
+        self, grammar: Sequence[str] | None = None, end_silence: float = 0.8
+    ) -> StreamRecognizer:
+        """A live recogniser; with a grammar it only hears those words and phrases."""
+        return StreamRecognizer(self._recognizer(grammar), end_silence)
+
+
+@dataclass
+class StreamRecognizer:
+    """Streaming recognition whose utterances end after `end_silence` seconds without speech.
+
+    Vosk's own endpointing closes segments after about half a second; segments are gathered
+    until the person has been quiet for the configured time, so slow speakers are not cut off.
+    Quiet time is measured from the end of the last recognised word (Vosk's word timings), not
+    from when Vosk reported it, because Vosk reports words late.
+    """
+
+    recognizer: Any
+    """The Vosk KaldiRecognizer being fed."""
+    end_silence: float = 0.8
+    """Seconds of silence after the last word that end an utterance."""
+    stream_seconds: float = 0.0
+    """Audio fed so far; Vosk's word times use the same clock."""
+    utterance_start: float = 0.0
+    """When (in `stream_seconds`) the utterance in progress began."""
+    last_speech: float = 0.0
+    """When (in `stream_seconds`) speech was last known to go on."""
+    last_partial: str = ""
+    """The current partial text of the open segment."""
+    segments: list[Transcript] = field(default_factory=list)
+    """Closed segments of the utterance in progress."""
+
+    def accept(self, frame: bytes) -> Transcript | None:
+        """Feed 16 kHz mono 16-bit audio; returns the utterance once it has ended."""
+        self.stream_seconds += len(frame) / BYTES_PER_SECOND
+        if self.recognizer.AcceptWaveform(frame):
+            segment = _parse_result(self.recognizer.Result())
+            self.last_partial = ""
+            if segment.text or segment.unknown:
+                self.segments.append(segment)
+                self.last_speech = segment.words[-1].end if segment.words else self.stream_seconds
+        else:
+            partial = json.loads(self.recognizer.PartialResult()).get("partial", "")
+            partial = " ".join(w for w in partial.split() if w != UNKNOWN_WORD)
+            if partial != self.last_partial:
+                self.last_partial = partial
+                self.last_speech = self.stream_seconds  # words still coming: not quiet yet
+        heard_something = bool(self.segments or self.last_partial)
+        quiet_for = self.stream_seconds - self.last_speech
+        too_long = self.stream_seconds - self.utterance_start >= MAX_UTTERANCE_SECONDS
+        if heard_something and (quiet_for >= self.end_silence or too_long):
+            return self.flush()
+        return None
+
+    def partial(self) -> str:
+        """What has been heard so far in the utterance in progress."""
+        return " ".join([*(s.text for s in self.segments), self.last_partial]).strip()
+
+    def flush(self) -> Transcript | None:
+        """Close the utterance in progress (at end of speech or of the stream)."""
+        parts = [*self.segments, _parse_result(self.recognizer.FinalResult())]
+        self.reset()
+        utterance = _join(parts)
+        return utterance if utterance.text or utterance.unknown else None
+
+    def reset(self) -> None:
+        """Forget everything heard, e.g. after the assistant has spoken."""
+        self.recognizer.Reset()
+        self.segments = []
+        self.last_partial = ""
+        self.utterance_start = self.last_speech = self.stream_seconds

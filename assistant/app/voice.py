@@ -1,0 +1,309 @@
+"""The hands-free conversation on the microphone: listening and speaking with real devices.
+
+The dialogue decides what to say and :class:`~assistant.app.executor.Executor` carries it out;
+this module gives it ears (:class:`VoiceEars`: the microphone and Vosk) and a mouth
+(:class:`VoiceMouth`: speech with barge-in). Devices and engines come in through the small
+interfaces of :mod:`assistant.app.ports`.
+
+Half duplex: while the assistant speaks, microphone frames go only to a barge-in recogniser that
+listens for "stop" and nothing else, so the assistant never answers itself. A "stop" counts only
+when it is heard on its own: the assistant's own voice saying a sentence with "stop" in it
+reaches that recogniser as "[unk] … stop …", which is not a barge-in.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from assistant.adapters.devices import MicrophoneError
+from assistant.adapters.earcons import heard, listening_started
+from assistant.adapters.sound import SpokenAudio
+from assistant.adapters.transcript_log import TranscriptLog
+from assistant.adapters.vosk_asr import BYTES_PER_SECOND, Transcript
+from assistant.app.executor import log_fault
+from assistant.app.ports import LiveRecognizer, Microphone, Recognizer, Speaker
+from assistant.app.timing import TurnTimer
+from assistant.core.controls import CONTROL_VOCABULARY, Control, match_control
+from assistant.core.errors import UserError
+from assistant.core.events import EarconName, Event, Expect, Failure, Heard, NoSpeech, Say
+from assistant.core.settings import Settings
+
+BARGE_IN_WORD = Control.STOP.value
+SPEECH_FAILED = "I could not say that out loud. Say repeat to try again."
+RECOGNITION_FAULT = "I could not make out what you said. Please say it again."
+RECONNECT_SECONDS = 60.0
+"""How long to wait for a lost microphone to come back before ending the conversation."""
+RECONNECT_POLL_SECONDS = 2.0
+SHORT_UTTERANCE_WORDS = 3
+"""An open-vocabulary result this short may be a misheard command ("goodbye" as "don't mind")."""
+
+MicrophoneOpener = Callable[[bool], Microphone]
+"""Opens the microphone; with True, after re-scanning the devices (to retry after a loss)."""
+
+
+@dataclass
+class StatusNotes:
+    """Short notes on what the loop is doing ("listening", "heard: …"), apart from captions."""
+
+    out: TextIO
+    """Where they go (stderr): captions are for what is spoken."""
+
+    def note(self, text: str) -> None:
+        """Print one note."""
+        print(f"… {text}", file=self.out, flush=True)
+
+
+@dataclass
+class MicrophoneLink:
+    """The microphone, which may be lost (unplugged) and opened again."""
+
+    open: MicrophoneOpener
+    """How to open it again after a loss."""
+    device: Microphone
+    """The open microphone."""
+    notes: StatusNotes
+    """Where "waiting for the microphone" is noted."""
+    working: bool = True
+    """False after the microphone failed, until it has been opened again."""
+    lost_while_speaking: UserError | None = None
+    """The microphone failed while the assistant spoke; told before listening again."""
+
+    def lose(self, error: UserError) -> None:
+        """The device failed: close it; the next listen waits for it to come back."""
+        self.device.close()
+        self.working = False
+
+    def reconnect(self) -> None:
+        """Wait for the microphone to come back; a UserError if it does not in time."""
+        self.notes.note("waiting for the microphone")
+        deadline = time.monotonic() + RECONNECT_SECONDS
+        while True:
+            try:
+                self.device = self.open(True)
+            except MicrophoneError as error:
+                if time.monotonic() >= deadline:
+                    raise UserError(
+                        f"{error.message} Ending the conversation; start it again when fixed."
+                    ) from error
+                time.sleep(RECONNECT_POLL_SECONDS)
+                continue
+            self.working = True
+            self.notes.note("the microphone is back")
+            return
+
+
+@dataclass
+class BargeIn:
+    """Listens, while the assistant speaks, for the person saying "stop" on its own."""
+
+    recognizer: LiveRecognizer
+    """A grammar recogniser that knows only the stop word."""
+    heard: threading.Event = field(default_factory=threading.Event)
+    """Set once a barge-in was heard."""
+
+    def feed(self, frame: bytes) -> bool:
+        """Feed one frame; True once the person said "stop"."""
+        utterance = self.recognizer.accept(frame)
+        if utterance is not None and is_barge_in(utterance):
+            self.heard.set()
+        return self.heard.is_set()
+
+
+def is_barge_in(utterance: Transcript) -> bool:
+    """Only a "stop" said on its own counts, never one inside a longer sentence."""
+    return utterance.text == BARGE_IN_WORD and utterance.unknown == 0
+
+
+def choose_text(
+    open_result: Transcript | None, grammar_result: Transcript | None, short: bool
+) -> str:
+    """What the person said, from the open and the command-grammar recognisers.
+
+    The grammar result wins when it is a clean command (no stretch outside the grammar) and
+    either a short answer was expected or the open result is itself only a few words; a longer
+    description always goes through as heard.
+    """
+    open_text = open_result.text if open_result is not None else ""
+    clean_command = (
+        grammar_result is not None
+        and grammar_result.unknown == 0
+        and match_control(grammar_result.text) is not None
+    )
+    if clean_command and (short or len(open_text.split()) <= SHORT_UTTERANCE_WORDS):
+        assert grammar_result is not None
+        return grammar_result.text
+    return open_text
+
+
+@dataclass
+class VoiceMouth:
+    """Speech with barge-in: plays a line while listening only for "stop"."""
+
+    speaker: Speaker | None
+    """Speech out, or None when muted or once the speaker has gone (captions carry on)."""
+    recognizer: Recognizer
+    """For the barge-in listener."""
+    microphone: MicrophoneLink
+    """Muted while speaking, so the assistant does not hear itself."""
+    notes: StatusNotes
+    """Where "stopped by the person" and a lost speaker are noted."""
+    timer: TurnTimer | None = None
+    """Marks synthesis and the first reply sound (the latency benchmark)."""
+    unspoken: bool = False
+    """A line could not be spoken this turn; apologise before listening."""
+    _earcons: dict[str, SpokenAudio] = field(default_factory=dict)
+
+    def speak(self, say: Say) -> bool:
+        """Say one line; False when the person stopped it by saying "stop"."""
+        if self.speaker is None:
+            return True
+        try:
+            started = time.perf_counter()
+            audio = self.speaker.render(say)
+            if self.timer is not None:
+                self.timer.rendered(time.perf_counter() - started)
+            return self._play(audio, timed=True)
+        except UserError:
+            raise
+        except Exception as error:
+            # The caption is out; the person hears an apology before the next turn.
+            log_fault("Speaking failed", error)
+            self.unspoken = True
+        return True
+
+    def play_earcon(self, name: EarconName) -> None:
+        """Play a tone, muted like speech so the microphone does not take it for the person."""
+        if self.speaker is None:
+            return
+        if not self._earcons:
+            self._earcons = {"listening": listening_started(), "heard": heard()}
+        self._play(self._earcons[name])
+
+    def pending_failure(self) -> Failure | None:
+        """A line that could not be spoken, or a microphone lost while speaking."""
+        if self.unspoken:
+            self.unspoken = False
+            return Failure(SPEECH_FAILED)
+        lost, self.microphone.lost_while_speaking = self.microphone.lost_while_speaking, None
+        return None if lost is None else Failure(lost.message)
+
+    def _play(self, audio: SpokenAudio, timed: bool = False) -> bool:
+        """Play audio while listening only for "stop"; False if the person stopped it."""
+        speaker = self.speaker
+        assert speaker is not None
+        play_called = time.perf_counter()
+        barge_in = BargeIn(self.recognizer.stream(grammar=[BARGE_IN_WORD], end_silence=0.3))
+        failure: list[UserError] = []
+
+        def play() -> None:
+            try:
+                speaker.play(audio)
+            except UserError as error:
+                failure.append(error)
+
+        link = self.microphone
+        link.device.muted = True
+        playing = threading.Thread(target=play, name="speaking", daemon=True)
+        playing.start()
+        try:
+            while playing.is_alive():
+                if not link.working:
+                    playing.join(timeout=0.05)  # no microphone: no barge-in, speech goes on
+                    continue
+                try:
+                    frame = link.device.read_muted(timeout=0.05)
+                except MicrophoneError as error:
+                    # Unplugged while we speak: finish the line, then say so and wait for it.
+                    link.lose(error)
+                    link.lost_while_speaking = error
+                    continue
+                if frame is not None and barge_in.feed(frame):
+                    speaker.stop()
+                    self.notes.note("stopped by the person")
+                    break
+            playing.join()
+        finally:
+            # Frames heard while muted were our own voice and are dropped on unmuting; frames
+            # from before (while the reply was being synthesised) are the person's, and kept.
+            link.device.muted = False
+        if timed and self.timer is not None and speaker.first_block_at is not None:
+            self.timer.first_sound(speaker.first_block_at - play_called)
+        if failure:
+            # No speaker: the captions still carry the conversation.
+            self.notes.note(failure[0].message)
+            self.speaker = None
+        return not barge_in.heard.is_set()
+
+
+@dataclass
+class VoiceEars:
+    """Listening: the microphone's frames through an open and a command-grammar recogniser."""
+
+    recognizer: Recognizer
+    """The loaded speech model."""
+    microphone: MicrophoneLink
+    """Where the frames come from."""
+    settings: Callable[[], Settings]
+    """The conversation's settings as they are now (the end-of-speech silence)."""
+    notes: StatusNotes
+    """Where "listening" and "heard: …" are noted."""
+    transcript_log: TranscriptLog | None = None
+    """The opt-in log of what the person said (--log-transcripts)."""
+    timer: TurnTimer | None = None
+    """Marks the end-of-speech wait and the final decoding (the latency benchmark)."""
+
+    def listen(self, expect: Expect, timeout: float | None) -> Event:
+        """Wait for one utterance; NoSpeech after ``timeout`` seconds of nobody speaking."""
+        if not self.microphone.working:
+            self.microphone.reconnect()
+        end_silence = self.settings().end_silence
+        open_recognizer = self.recognizer.stream(end_silence=end_silence)
+        # Short commands are heard far more accurately by a grammar recogniser; the open one
+        # runs beside it so a full description is never lost to the word list.
+        short_recognizer = self.recognizer.stream(
+            grammar=CONTROL_VOCABULARY, end_silence=end_silence
+        )
+        self.notes.note("listening")
+        waited = 0.0  # seconds, for the no-speech timeout
+        fed = 0.0  # seconds of audio given to the recognisers; Vosk's word times use this clock
+        try:
+            while True:
+                frame = self.microphone.device.read(timeout=0.5)
+                if frame is None:
+                    waited += 0.5
+                    continue
+                waited += len(frame) / BYTES_PER_SECOND
+                fed += len(frame) / BYTES_PER_SECOND
+                try:
+                    started = time.perf_counter()
+                    utterance = open_recognizer.accept(frame)
+                    short_utterance = short_recognizer.accept(frame)
+                    decoding = time.perf_counter() - started
+                except Exception as error:  # a recogniser fault ends this turn, not the loop
+                    log_fault("Recognition failed", error)
+                    return Failure(RECOGNITION_FAULT)
+                if utterance is not None or short_utterance is not None:
+                    if short_utterance is None:
+                        short_utterance = short_recognizer.flush()
+                    text = choose_text(utterance, short_utterance, expect == "short")
+                    if text:
+                        self._heard(text, utterance or short_utterance, fed, decoding)
+                        return Heard(text)
+                if timeout is not None and waited >= timeout and not open_recognizer.partial():
+                    return NoSpeech()
+        except MicrophoneError as error:
+            # The dialogue apologises and says why; the next listen waits for the device.
+            self.microphone.lose(error)
+            return Failure(error.message)
+
+    def _heard(self, text: str, heard: Transcript | None, fed: float, decoding: float) -> None:
+        if self.timer is not None:
+            last_word_end = heard.words[-1].end if heard is not None and heard.words else fed
+            self.timer.heard(max(0.0, fed - last_word_end), decoding)
+        self.notes.note(f"heard: {text}")
+        if self.transcript_log is not None:
+            self.transcript_log.write("person", text)

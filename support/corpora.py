@@ -1,0 +1,123 @@
+"""The labelled corpora: one loader for the tests and the benchmarks alike.
+
+Each corpus is a JSON Lines file in ``support/data``: one utterance per line with the advice it
+must get. ``corpus`` is the development set (the lexicon was written and tuned with it); the
+``heldout`` sets were never tuned on, and the ``blind`` sets were written by someone who had seen
+neither the lexicon nor the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from intents.models import URGENCIES, Urgency
+from support import DATA
+
+CORPORA: dict[str, str] = {
+    "corpus": "corpus.jsonl",
+    "heldout": "corpus_heldout.jsonl",
+    "heldout2": "corpus_heldout2.jsonl",
+}
+"""Corpus names and their files."""
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """One labelled utterance."""
+
+    index: int
+    """Line number in its file (0-based): a stable id."""
+    text: str
+    """What the person says."""
+    expected: tuple[str, ...]
+    """Recommendations counted as right."""
+    category: str
+    """The corpus's category (red_flag, injury, stress ...)."""
+    urgency: Urgency | None = None
+    """For a red flag: "emergency" or "urgent"."""
+    flag: str | None = None
+    """For a red flag: the concern of the red-flag table's row (its name in the lexicon)."""
+    case: str = ""
+    """A finer label, when there is one ("mixed", "asr_slip")."""
+
+    @property
+    def red_flag(self) -> bool:
+        """Labelled as a red flag: the assistant must send the person to a doctor."""
+        return self.urgency is not None or self.category == "red_flag"
+
+
+def load(name: str) -> list[Labelled]:
+    """Every utterance of the corpus called ``name`` (see :data:`CORPORA`)."""
+    return load_file(DATA / CORPORA[name])
+
+
+def load_file(path: Path) -> list[Labelled]:
+    """Every utterance of a corpus file."""
+    items = []
+    for index, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        expected = row["expected"]
+        items.append(
+            Labelled(
+                index=index,
+                text=row["text"],
+                expected=tuple(expected) if isinstance(expected, list) else (expected,),
+                category=row["category"],
+                urgency=_urgency(row.get("urgency")),
+                flag=row.get("red_flag"),
+                case=row.get("case", ""),
+            )
+        )
+    return items
+
+
+def _urgency(value: object) -> Urgency | None:
+    for urgency in URGENCIES:
+        if value == urgency:
+            return urgency
+    return None
+
+
+def speakable(items: Sequence[Labelled]) -> list[Labelled]:
+    """Items a person would say: the "asr_slip" lines are transcripts with Vosk's mistakes
+    already in them ("me greens"), so speaking them measures nothing real."""
+    return [i for i in items if "asr_slip" not in (i.category, i.case)]
+
+
+def keyword_sentences() -> list[tuple[str, list[str]]]:
+    """Domain sentences and the keywords a recogniser must get from each (asr_sentences.tsv)."""
+    rows = []
+    for line in (DATA / "asr_sentences.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            sentence, keywords = line.split("\t")
+            rows.append((sentence, keywords.split(",")))
+    return rows
+
+
+@dataclass(frozen=True)
+class SpokenRedFlag:
+    """One phrasing of a red flag, from red_flags_spoken.tsv."""
+
+    concern: str
+    """The red-flag table's 'Likely concern'."""
+    urgency: str
+    """The urgency the table gives it."""
+    spoken: bool
+    """In the spoken set: heard well enough by Vosk to escalate every time."""
+    text: str
+    """The words."""
+
+
+def spoken_red_flags() -> list[SpokenRedFlag]:
+    """Every phrasing of red_flags_spoken.tsv."""
+    rows = []
+    for line in (DATA / "red_flags_spoken.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            concern, urgency, spoken, text = line.split("\t")
+            rows.append(SpokenRedFlag(concern, urgency, spoken == "yes", text))
+    return rows

@@ -1,0 +1,143 @@
+"""Real Vosk on real audio: espeak-ng speech and LibriVox recordings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.adapters.sound import RECOGNITION_RATE
+from assistant.adapters.vosk_asr import Transcriber
+from assistant.adapters.wavio import read_16k_mono
+from support.corpora import keyword_sentences
+from support.metrics import keyword_recall, word_error_rate
+from support.speech import TEST_VOICES, espeak_wav_file
+
+LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
+# Measured on 2026-11-30 with `python -m benchmarks.asr_baseline`: 0.70 for en-us+f1 and 0.62
+# for en-gb, 0.66 overall (espeak-ng's output varies slightly between renderings).
+KEYWORD_RECALL_FLOOR = 0.60
+# Measured on 2026-11-30: 0.056 (4 edits in 71 words) on the five LibriVox clips
+# of pocketsphinx-testdata.
+LIBRIVOX_WER_CEILING = 0.15
+
+
+def test_knee_surgery_sentence_is_transcribed(transcriber: Transcriber, tmp_path: Path) -> None:
+    wav = espeak_wav_file("I am recovering from knee surgery", tmp_path / "knee.wav")
+    words = transcriber.transcribe_file(wav).text.split()
+    assert "knee" in words
+    assert "surgery" in words
+
+
+def test_domain_keywords_are_recovered_in_two_voices(
+    transcriber: Transcriber, tmp_path: Path
+) -> None:
+    sentences = keyword_sentences()
+    assert len(sentences) >= 20
+    pairs = []
+    for voice, rate in TEST_VOICES:
+        for index, (sentence, keywords) in enumerate(sentences):
+            wav = espeak_wav_file(sentence, tmp_path / f"{voice}-{index}.wav", voice, rate)
+            pairs.append((keywords, transcriber.transcribe_file(wav).text))
+    assert keyword_recall(pairs) >= KEYWORD_RECALL_FLOOR
+
+
+def _librivox_references() -> dict[str, str]:
+    references = {}
+    for line in (LIBRIVOX / "transcription").read_text().splitlines():
+        text, _, file_id = line.rpartition("(")
+        references[file_id.rstrip(")").strip()] = (
+            text.replace("<s>", "").replace("</s>", "").strip()
+        )
+    return references
+
+
+def test_word_error_rate_on_real_human_speech(transcriber: Transcriber) -> None:
+    references = _librivox_references()
+    assert len(references) == 5
+    pairs = [
+        (reference, transcriber.transcribe_file(LIBRIVOX / f"{file_id}.wav").text)
+        for file_id, reference in references.items()
+    ]
+    assert word_error_rate(pairs) <= LIBRIVOX_WER_CEILING
+
+
+def test_words_carry_timings_and_confidence(transcriber: Transcriber, tmp_path: Path) -> None:
+    wav = espeak_wav_file("my shoulder hurts after the operation", tmp_path / "s.wav")
+    transcript = transcriber.transcribe_file(wav)
+    assert transcript.words
+    assert [w.word for w in transcript.words] == transcript.text.split()
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts)
+    assert all(0.0 <= w.conf <= 1.0 and w.end >= w.start for w in transcript.words)
+
+
+def test_stream_recognizer_ends_utterance_after_silence(
+    transcriber: Transcriber, tmp_path: Path
+) -> None:
+    wav = espeak_wav_file("I cannot sleep at night", tmp_path / "b.wav")
+    speech = b"".join(read_16k_mono(wav))
+    silence = bytes(RECOGNITION_RATE * 2 * 2)  # two seconds
+    stream = transcriber.stream(end_silence=0.8)
+    frame = RECOGNITION_RATE // 10 * 2
+    audio = speech + silence
+    utterances = []
+    for start in range(0, len(audio), frame):
+        if (utterance := stream.accept(audio[start : start + frame])) is not None:
+            utterances.append((start / (RECOGNITION_RATE * 2), utterance.text))
+    assert len(utterances) == 1
+    ended_at, text = utterances[0]
+    assert "sleep" in text.split()
+    # It waited for the trailing silence, but not for all of it.
+    speech_seconds = len(speech) / (RECOGNITION_RATE * 2)
+    assert speech_seconds < ended_at < speech_seconds + 2.0
+
+
+def test_stream_with_long_end_silence_keeps_a_pause_inside_one_utterance(
+    transcriber: Transcriber, tmp_path: Path
+) -> None:
+    first = b"".join(read_16k_mono(espeak_wav_file("my neck is tight", tmp_path / "1.wav")))
+    second = b"".join(read_16k_mono(espeak_wav_file("and I cannot sleep", tmp_path / "2.wav")))
+    pause = bytes(RECOGNITION_RATE * 2)  # one second: more than Vosk's own endpoint
+    stream = transcriber.stream(end_silence=2.0)
+    texts = []
+    audio = first + pause + second + bytes(RECOGNITION_RATE * 2 * 3)
+    for start in range(0, len(audio), 3200):
+        if (utterance := stream.accept(audio[start : start + 3200])) is not None:
+            texts.append(utterance.text)
+    assert len(texts) == 1
+    assert "neck" in texts[0].split() and "sleep" in texts[0].split()
+
+
+def test_grammar_stream_only_hears_listed_phrases(transcriber: Transcriber, tmp_path: Path) -> None:
+    wav = espeak_wav_file("tell me more", tmp_path / "more.wav")
+    stream = transcriber.stream(grammar=["yes", "no", "repeat", "tell me more", "goodbye"])
+    for chunk in read_16k_mono(wav):
+        stream.accept(chunk)
+    utterance = stream.flush()
+    assert utterance is not None
+    assert utterance.text == "tell me more"
+
+
+def test_silence_alone_gives_no_utterance(transcriber: Transcriber) -> None:
+    stream = transcriber.stream(end_silence=0.5)
+    for _ in range(30):
+        assert stream.accept(bytes(3200)) is None
+    assert stream.flush() is None
+
+
+@pytest.mark.parametrize("model_files", ["am/final.mdl", "graph/HCLr.fst"])
+def test_model_with_a_missing_file_is_refused(tmp_path: Path, model_files: str) -> None:
+    from assistant.adapters.model_store import resolve_model_dir
+    from assistant.core.errors import UserError
+
+    broken = tmp_path / "model"
+    source = resolve_model_dir()
+    for path in source.rglob("*"):
+        if path.is_file():
+            relative = path.relative_to(source)
+            (broken / relative).parent.mkdir(parents=True, exist_ok=True)
+            if relative.as_posix() != model_files:
+                (broken / relative).symlink_to(path)
+    with pytest.raises(UserError, match="incomplete"):
+        Transcriber.load(broken)
