@@ -19,6 +19,9 @@ ASK_JSON_KEYS = [
     "reply",
 ]
 """The keys of one `ask --json` object, in order (ARCHITECTURE.md's contract)."""
+ASK_WAV_JSON_KEYS = [*ASK_JSON_KEYS, "alternatives", "possible_red_flags"]
+"""The keys for a recording (`ask --json --wav`): also the N-best hearings and the red flags
+heard only in one of them."""
 
 WITHOUT_READ_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
 """Runs a command as root but without the power to read files whatever their permissions, so a

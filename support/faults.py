@@ -81,9 +81,9 @@ class FaultyRecognizer:
         self.broken = broken
 
     def stream(
-        self, grammar: Sequence[str] | None = None, end_silence: float = 0.8
+        self, grammar: Sequence[str] | None = None, end_silence: float = 0.8, alternatives: int = 0
     ) -> LiveRecognizer:
-        stream = self.real.stream(grammar=grammar, end_silence=end_silence)
+        stream = self.real.stream(grammar, end_silence, alternatives)
         if grammar is None and (self.broken or not self.fault.is_set()):
             return FaultyLiveRecognizer(stream, self.fault, self.broken)
         return stream
@@ -126,9 +126,9 @@ class SlowRecognizer:
         self.delay = delay
 
     def stream(
-        self, grammar: Sequence[str] | None = None, end_silence: float = 0.8
+        self, grammar: Sequence[str] | None = None, end_silence: float = 0.8, alternatives: int = 0
     ) -> LiveRecognizer:
-        stream = self.real.stream(grammar=grammar, end_silence=end_silence)
+        stream = self.real.stream(grammar, end_silence, alternatives)
         if grammar is None:
             return SlowLiveRecognizer(stream, self.budget, self.delay)
         return stream

@@ -14,7 +14,7 @@ import pytest
 from assistant.app.ask import add_arguments, run
 from assistant.core.advice import advise
 from assistant.core.errors import UserError
-from support.cli_run import ASK_JSON_KEYS, ROOT, assert_one_line_error, run_cli
+from support.cli_run import ASK_JSON_KEYS, ASK_WAV_JSON_KEYS, ROOT, assert_one_line_error, run_cli
 from support.speech import espeak_wav_file
 
 KEYS = ASK_JSON_KEYS
@@ -74,7 +74,9 @@ def test_wav_files_are_transcribed_then_decided_in_order(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     first, second = (json.loads(line) for line in result.stdout.splitlines())
     for obj in (first, second):
-        assert list(obj) == KEYS
+        assert list(obj) == ASK_WAV_JSON_KEYS
+        assert obj["alternatives"][0] == obj["text"]
+        assert set(obj["possible_red_flags"]).isdisjoint(obj["red_flags"])
         assert obj["transcript"] and obj["text"] == obj["transcript"]
         assert obj["recommendation"] == advise(obj["transcript"]).decision.recommendation
     assert "ankle" in first["transcript"] and first["recommendation"] == "physiotherapy"

@@ -141,3 +141,34 @@ def test_model_with_a_missing_file_is_refused(tmp_path: Path, model_files: str) 
                 (broken / relative).symlink_to(path)
     with pytest.raises(UserError, match="incomplete"):
         Transcriber.load(broken)
+
+
+def test_n_best_hearings_come_best_first_with_shares_that_sum_to_one(
+    transcriber: Transcriber, tmp_path: Path
+) -> None:
+    wav = espeak_wav_file("i fell and hit my head and now my vision is blurry", tmp_path / "n.wav")
+    plain = transcriber.transcribe_file(wav)
+    heard = transcriber.transcribe_file(wav, alternatives=5)
+    assert plain.alternatives == ()
+    assert 1 < len(heard.alternatives) <= 5
+    assert heard.alternatives[0].text == heard.text
+    assert sum(a.share for a in heard.alternatives) == pytest.approx(1.0)
+    assert all(a.share > 0 for a in heard.alternatives)
+    assert len({a.text for a in heard.alternatives}) == len(heard.alternatives)
+    assert all(w.conf is None for w in heard.words)  # Vosk gives no word confidence in N-best
+
+
+def test_n_best_of_a_stream_spans_every_segment(transcriber: Transcriber, tmp_path: Path) -> None:
+    # A pause long enough for Vosk to close a segment, short of the end-of-speech setting.
+    first = espeak_wav_file("my knee hurts", tmp_path / "a.wav")
+    second = espeak_wav_file("and my calf is swollen", tmp_path / "b.wav")
+    pcm = b"".join(read_16k_mono(first)) + bytes(RECOGNITION_RATE * 2 * 1)
+    pcm += b"".join(read_16k_mono(second)) + bytes(RECOGNITION_RATE * 2 * 3)
+    stream = transcriber.stream(end_silence=2.0, alternatives=5)
+    utterance = None
+    for i in range(0, len(pcm), 3200):
+        utterance = stream.accept(pcm[i : i + 3200]) or utterance
+    assert utterance is not None
+    assert "knee" in utterance.text and "swollen" in utterance.text
+    assert utterance.alternatives[0].text == utterance.text
+    assert sum(a.share for a in utterance.alternatives) == pytest.approx(1.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 from assistant.adapters.model_store import load_vosk_model, resolve_model_dir
 from assistant.adapters.sound import RECOGNITION_RATE
 from assistant.adapters.wavio import read_16k_mono
+from assistant.core.hearing import Alternative
 
 BYTES_PER_SECOND = RECOGNITION_RATE * 2
 """Bytes of 16 kHz mono 16-bit audio in one second."""
@@ -30,8 +32,8 @@ class Word:
     """Start time in seconds from the beginning of the audio."""
     end: float
     """End time in seconds."""
-    conf: float
-    """Vosk's confidence, 0 to 1."""
+    conf: float | None
+    """Vosk's confidence, 0 to 1; None when N-best hearings were asked for (Vosk gives none)."""
 
 
 @dataclass(frozen=True)
@@ -44,22 +46,42 @@ class Transcript:
     """Each word with its timing and confidence."""
     unknown: int = 0
     """Stretches of speech a grammar recogniser heard as none of its phrases ("[unk]")."""
+    alternatives: tuple[Alternative, ...] = ()
+    """The recogniser's N-best hearings, best first (the first is ``text``), when it was asked
+    for them; empty otherwise."""
 
     def to_json(self) -> dict[str, Any]:
         """Plain data for `transcribe --json`."""
         return {
             "text": self.text,
             "words": [
-                {"word": w.word, "start": w.start, "end": w.end, "conf": round(w.conf, 3)}
+                {
+                    "word": w.word,
+                    "start": w.start,
+                    "end": w.end,
+                    "conf": None if w.conf is None else round(w.conf, 3),
+                }
                 for w in self.words
             ],
         }
 
 
 def _parse_result(raw: str) -> Transcript:
+    """One Vosk result: plain (text, words with confidence) or N-best ("alternatives", each
+    with a likelihood score and words without confidence)."""
     result = json.loads(raw)
+    if "alternatives" in result:
+        hearings = [_parse_result(json.dumps(a)) for a in result["alternatives"]]
+        if not hearings:
+            return Transcript("")
+        best = hearings[0]
+        shares = _shares([float(a.get("confidence", 0.0)) for a in result["alternatives"]])
+        alternatives = tuple(
+            Alternative(h.text, share) for h, share in zip(hearings, shares, strict=True)
+        )
+        return Transcript(best.text, best.words, best.unknown, alternatives)
     words = tuple(
-        Word(item["word"], item["start"], item["end"], item.get("conf", 1.0))
+        Word(item["word"], item["start"], item["end"], item.get("conf"))
         for item in result.get("result", [])
         if item["word"] != UNKNOWN_WORD
     )
@@ -68,13 +90,44 @@ def _parse_result(raw: str) -> Transcript:
     return Transcript(text, words, heard.count(UNKNOWN_WORD))
 
 
+def _shares(scores: Sequence[float]) -> list[float]:
+    """Vosk's N-best scores are log-likelihoods: each hearing's share of their sum."""
+    top = max(scores)
+    weights = [math.exp(score - top) for score in scores]
+    total = sum(weights)
+    return [weight / total for weight in weights]
+
+
 def _join(parts: Iterable[Transcript]) -> Transcript:
-    parts = list(parts)
+    """Segments of one utterance as one transcript.
+
+    Its alternatives are the best hearing, then the best hearing with one segment heard
+    another way; each is as likely as its segments' hearings together, and their shares are
+    renormalised to sum to 1.
+    """
+    parts = [part for part in parts if part.text or part.unknown or part.alternatives]
+    best = [part.text for part in parts]
+    alternatives: list[Alternative] = []
+    if any(part.alternatives for part in parts):
+        best_shares = [part.alternatives[0].share if part.alternatives else 1.0 for part in parts]
+        alternatives.append(Alternative(_words(best), math.prod(best_shares)))
+        for i, part in enumerate(parts):
+            others = math.prod(best_shares[:i] + best_shares[i + 1 :])
+            for other in part.alternatives[1:]:
+                text = _words([*best[:i], other.text, *best[i + 1 :]])
+                alternatives.append(Alternative(text, other.share * others))
+        total = sum(a.share for a in alternatives)
+        alternatives = [Alternative(a.text, a.share / total) for a in alternatives]
     return Transcript(
-        " ".join(part.text for part in parts if part.text),
+        _words(best),
         tuple(w for part in parts for w in part.words),
         sum(part.unknown for part in parts),
+        tuple(alternatives),
     )
+
+
+def _words(texts: Iterable[str]) -> str:
+    return " ".join(text for text in texts if text)
 
 
 _C_LIBRARY = ctypes.CDLL(None)
@@ -102,7 +155,7 @@ class Transcriber:
         :func:`assistant.adapters.model_store.resolve_model_dir`'s)."""
         return cls(load_vosk_model(resolve_model_dir(model_dir)))
 
-    def _recognizer(self, grammar: Sequence[str] | None = None) -> Any:
+    def _recognizer(self, grammar: Sequence[str] | None = None, alternatives: int = 0) -> Any:
         import vosk
 
         _repeatable_dither()
@@ -112,11 +165,15 @@ class Transcriber:
             phrases = [*grammar, UNKNOWN_WORD]
             recognizer = vosk.KaldiRecognizer(self.model, RECOGNITION_RATE, json.dumps(phrases))
         recognizer.SetWords(True)
+        if alternatives > 1:
+            # N-best costs no measurable decoding time, but its words carry no confidence.
+            recognizer.SetMaxAlternatives(alternatives)
         return recognizer
 
-    def transcribe_chunks(self, chunks: Iterable[bytes]) -> Transcript:
-        """Transcribe 16 kHz mono 16-bit PCM given in chunks."""
-        recognizer = self._recognizer()
+    def transcribe_chunks(self, chunks: Iterable[bytes], alternatives: int = 0) -> Transcript:
+        """Transcribe 16 kHz mono 16-bit PCM given in chunks; with ``alternatives`` > 1 also
+        keep up to that many N-best hearings."""
+        recognizer = self._recognizer(alternatives=alternatives)
         parts = []
         for chunk in chunks:
             if recognizer.AcceptWaveform(chunk):
@@ -124,20 +181,22 @@ class Transcriber:
         parts.append(_parse_result(recognizer.FinalResult()))
         return _join(parts)
 
-    def transcribe_pcm(self, pcm: bytes) -> Transcript:
+    def transcribe_pcm(self, pcm: bytes, alternatives: int = 0) -> Transcript:
         """Transcribe 16 kHz mono 16-bit PCM held in memory."""
         step = BYTES_PER_SECOND // 2
-        return self.transcribe_chunks(pcm[i : i + step] for i in range(0, len(pcm), step))
+        chunks = (pcm[i : i + step] for i in range(0, len(pcm), step))
+        return self.transcribe_chunks(chunks, alternatives)
 
-    def transcribe_file(self, path: Path) -> Transcript:
+    def transcribe_file(self, path: Path, alternatives: int = 0) -> Transcript:
         """Transcribe a WAV file of any usual format; UserError for files that are not usable."""
-        return self.transcribe_chunks(read_16k_mono(path))
+        return self.transcribe_chunks(read_16k_mono(path), alternatives)
 
     def stream(
-        self, grammar: Sequence[str] | None = None, end_silence: float = 0.8
+        self, grammar: Sequence[str] | None = None, end_silence: float = 0.8, alternatives: int = 0
     ) -> StreamRecognizer:
-        """A live recogniser; with a grammar it only hears those words and phrases."""
-        return StreamRecognizer(self._recognizer(grammar), end_silence)
+        """A live recogniser; with a grammar it only hears those words and phrases; with
+        ``alternatives`` > 1 its utterances keep that many N-best hearings."""
+        return StreamRecognizer(self._recognizer(grammar, alternatives), end_silence)
 
 
 @dataclass

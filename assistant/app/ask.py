@@ -11,10 +11,16 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from assistant.core.advice import Advice, advise
+from assistant.core.advice import Advice, advise, advise_heard
 from assistant.core.errors import UserError
+from assistant.core.hearing import N_BEST
 from intents import load_index
+
+if TYPE_CHECKING:
+    from assistant.adapters.vosk_asr import Transcript
+
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,7 +60,10 @@ def run(args: argparse.Namespace) -> int:
     index = load_index()
     results: list[tuple[Advice, str | None]]
     if wavs:
-        results = [(advise(t, index), t) for t in _transcribe(wavs, getattr(args, "model", None))]
+        results = [
+            (advise_heard(heard.text, heard.alternatives, index), heard.text)
+            for heard in _transcribe(wavs, getattr(args, "model", None))
+        ]
     elif use_stdin:
         results = [(advise(line, index), None) for line in _stdin_lines()]
     else:
@@ -86,8 +95,9 @@ def _stdin_lines() -> list[str]:
     return [line.removesuffix("\r") for line in lines]
 
 
-def _transcribe(paths: Sequence[Path], model: Path | None) -> list[str]:
-    """The Vosk transcript of each WAV file, checking every path before loading the model."""
+def _transcribe(paths: Sequence[Path], model: Path | None) -> list[Transcript]:
+    """The Vosk transcript of each WAV file, with its N-best hearings, checking every path
+    before loading the model."""
     from assistant.adapters.vosk_asr import Transcriber  # Vosk only when asked for
     from assistant.adapters.wavio import read_format
 
@@ -95,7 +105,7 @@ def _transcribe(paths: Sequence[Path], model: Path | None) -> list[str]:
         read_format(path)  # every file checked before the model loads
 
     transcriber = Transcriber.load(model)
-    return [transcriber.transcribe_file(path).text for path in paths]
+    return [transcriber.transcribe_file(path, N_BEST) for path in paths]
 
 
 def speak(replies: Sequence[str]) -> None:

@@ -57,9 +57,10 @@ class Recognizer(Protocol):
     """A loaded speech model that starts live recognitions."""
 
     def stream(
-        self, grammar: Sequence[str] | None = None, end_silence: float = 0.8
+        self, grammar: Sequence[str] | None = None, end_silence: float = 0.8, alternatives: int = 0
     ) -> LiveRecognizer:
-        """A live recognition; with a grammar it hears only those words and phrases."""
+        """A live recognition; with a grammar it hears only those words and phrases; with
+        ``alternatives`` > 1 its utterances keep that many N-best hearings."""
         ...
 
 

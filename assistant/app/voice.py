@@ -30,6 +30,7 @@ from assistant.app.timing import TurnTimer
 from assistant.core.controls import CONTROL_VOCABULARY, Control, match_control
 from assistant.core.errors import UserError
 from assistant.core.events import EarconName, Event, Expect, Failure, Heard, NoSpeech, Say
+from assistant.core.hearing import N_BEST
 from assistant.core.settings import Settings
 
 BARGE_IN_WORD = Control.STOP.value
@@ -261,7 +262,7 @@ class VoiceEars:
         if not self.microphone.working:
             self.microphone.reconnect()
         end_silence = self.settings().end_silence
-        open_recognizer = self.recognizer.stream(end_silence=end_silence)
+        open_recognizer = self.recognizer.stream(end_silence=end_silence, alternatives=N_BEST)
         # Short commands are heard far more accurately by a grammar recogniser; the open one
         # runs beside it so a full description is never lost to the word list.
         short_recognizer = self.recognizer.stream(
@@ -292,7 +293,9 @@ class VoiceEars:
                     text = choose_text(utterance, short_utterance, expect == "short")
                     if text:
                         self._heard(text, utterance or short_utterance, fed, decoding)
-                        return Heard(text)
+                        heard_open = utterance is not None and text == utterance.text
+                        alternatives = utterance.alternatives if utterance and heard_open else ()
+                        return Heard(text, alternatives)
                 if timeout is not None and waited >= timeout and not open_recognizer.partial():
                     return NoSpeech()
         except MicrophoneError as error:

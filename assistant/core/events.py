@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.core.hearing import Alternative
 from assistant.core.settings import Settings
 
 # --- events in -------------------------------------------------------------------------------
@@ -26,6 +27,8 @@ class Heard:
 
     text: str
     """What was heard or typed."""
+    alternatives: tuple[Alternative, ...] = ()
+    """The recogniser's other hearings of a spoken description, best first (none typed)."""
 
 
 @dataclass(frozen=True)
