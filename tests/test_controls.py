@@ -11,6 +11,7 @@ import pytest
 from assistant.adapters.sound import RECOGNITION_RATE
 from assistant.adapters.vosk_asr import Transcriber
 from assistant.adapters.wavio import read_16k_mono
+from assistant.app.voice import GRAMMARS
 from assistant.core.controls import (
     CONTROL_VOCABULARY,
     PHRASES,
@@ -19,6 +20,7 @@ from assistant.core.controls import (
     match_control,
     normalize,
 )
+from assistant.core.events import Expect
 from support.speech import TEST_VOICES, espeak_wav_file
 
 # --- normalising -----------------------------------------------------------------------------
@@ -176,12 +178,13 @@ def vosk_warnings() -> Iterator[None]:
         vosk.SetLogLevel(-1)
 
 
+@pytest.mark.parametrize("expect", sorted(GRAMMARS))
 def test_vosk_knows_every_vocabulary_word(
-    transcriber: Transcriber, capfd: pytest.CaptureFixture[str]
+    transcriber: Transcriber, capfd: pytest.CaptureFixture[str], expect: Expect
 ) -> None:
     capfd.readouterr()
     with vosk_warnings():
-        transcriber.stream(grammar=CONTROL_VOCABULARY)
+        transcriber.stream(grammar=GRAMMARS[expect])
     # Vosk logs (to the C stderr) each grammar word it does not know.
     assert "missing in vocabulary" not in capfd.readouterr().err
 

@@ -68,10 +68,20 @@ def started(settings: Settings | None = None) -> Dialogue:
 
 
 def recommended(text: str = KNEE, settings: Settings | None = None) -> Dialogue:
+    """A dialogue that has just recommended for ``text`` (the safety check answered no)."""
     dialogue = started(settings)
     dialogue.handle(Heard(text))
+    if dialogue.state is State.SAFETY_CHECK:
+        dialogue.handle(Heard("no"))
     assert dialogue.state is State.RECOMMENDED
     return dialogue
+
+
+def checked(dialogue: Dialogue, outputs: list[Output]) -> list[Output]:
+    """The outputs after the safety question, if one was asked, is answered no."""
+    if dialogue.state is State.SAFETY_CHECK:
+        return dialogue.handle(Heard("no"))
+    return outputs
 
 
 def question(text: str) -> str:
@@ -155,14 +165,14 @@ def test_second_start_does_nothing() -> None:
 
 def test_speech_before_start_is_still_handled() -> None:
     dialogue = Dialogue(Settings(), advise)
-    outputs = dialogue.handle(Heard(KNEE))
+    outputs = checked(dialogue, dialogue.handle(Heard(KNEE)))
     assert advise(KNEE).reply.reply in said(outputs)
 
 
 def test_default_advise_is_the_real_one() -> None:
     dialogue = Dialogue()
     dialogue.handle(Start())
-    outputs = dialogue.handle(Heard(KNEE))
+    outputs = checked(dialogue, dialogue.handle(Heard(KNEE)))
     assert said(outputs)[0] == advise(KNEE).reply.reply
 
 
@@ -173,7 +183,9 @@ def test_full_conversation() -> None:
     dialogue = Dialogue(Settings(), advise)
     assert said(dialogue.handle(Start())) == [GREETING]
     assert said(dialogue.handle(Heard(UNSURE))) == [question(UNSURE)]
-    answer = dialogue.handle(Heard(ANKLE))
+    check = dialogue.handle(Heard(ANKLE))
+    assert said(check)[0].startswith("One safety check: do you have chest pain")
+    answer = dialogue.handle(Heard("no"))
     expected = advise(combine(UNSURE, ANKLE))
     assert expected.decision.recommendation == "physiotherapy"
     assert said(answer) == [expected.reply.reply, OFFER]
@@ -190,12 +202,14 @@ def test_full_conversation() -> None:
 
 
 def test_clear_description_gets_the_reply_and_the_offer() -> None:
-    outputs = started().handle(Heard(KNEE))
+    dialogue = started()
+    outputs = checked(dialogue, dialogue.handle(Heard(KNEE)))
     assert said(outputs) == [advise(KNEE).reply.reply, OFFER]
 
 
 def test_after_a_recommendation_a_short_answer_is_expected() -> None:
-    outputs = started().handle(Heard(STRESS))
+    dialogue = started()
+    outputs = checked(dialogue, dialogue.handle(Heard(STRESS)))
     assert listen(outputs).expect == "short"
 
 
@@ -213,7 +227,7 @@ def test_clarifying_answer_is_decided_together_with_the_description() -> None:
     dialogue = Dialogue(Settings(), recording)
     dialogue.handle(Start())
     dialogue.handle(Heard(UNSURE))
-    outputs = dialogue.handle(Heard(ANKLE))
+    outputs = checked(dialogue, dialogue.handle(Heard(ANKLE)))
     assert combine(UNSURE, ANKLE) in recording.asked
     assert said(outputs)[0] == advise(combine(UNSURE, ANKLE)).reply.reply
 
@@ -229,7 +243,7 @@ def test_pain_then_its_cause_gives_a_recommendation() -> None:
     first, answer = "my back hurts", "it started after a fall at work"
     dialogue = started()
     dialogue.handle(Heard(first))
-    outputs = dialogue.handle(Heard(answer))
+    outputs = checked(dialogue, dialogue.handle(Heard(answer)))
     together = advise(combine(first, answer))
     assert together.decision.recommendation != "unclear"
     assert said(outputs)[0] == together.reply.reply
@@ -249,7 +263,7 @@ def test_after_still_unclear_listening_stays_open_for_another_description() -> N
     dialogue.handle(Heard(UNSURE))
     outputs = dialogue.handle(Heard("not sure really"))
     assert listen(outputs).expect == "open"
-    again = dialogue.handle(Heard(ANKLE))
+    again = checked(dialogue, dialogue.handle(Heard(ANKLE)))
     assert said(again)[0] == advise(ANKLE).reply.reply
 
 
@@ -283,7 +297,7 @@ def test_new_description_after_a_recommendation_is_decided_afresh() -> None:
     recording = Recording()
     dialogue = Dialogue(Settings(), recording)
     dialogue.handle(Start())
-    dialogue.handle(Heard(KNEE))
+    checked(dialogue, dialogue.handle(Heard(KNEE)))
     outputs = dialogue.handle(Heard(STRESS))
     assert recording.asked[-1] == STRESS
     assert said(outputs)[0] == advise(STRESS).reply.reply
@@ -338,7 +352,8 @@ def test_description_with_a_control_word_goes_to_the_advice() -> None:
 
 
 def test_description_starting_with_no_is_a_description() -> None:
-    outputs = started().handle(Heard("no, " + ANKLE))
+    dialogue = started()
+    outputs = checked(dialogue, dialogue.handle(Heard("no, " + ANKLE)))
     assert said(outputs)[0] == advise("no, " + ANKLE).reply.reply
 
 
@@ -670,7 +685,7 @@ def test_failure_apologises_and_the_conversation_goes_on() -> None:
     assert line.kind == "error"
     assert line.text == "Sorry. The microphone stopped working."
     assert isinstance(outputs[-1], Listen)
-    assert said(dialogue.handle(Heard(KNEE)))[0] == advise(KNEE).reply.reply
+    assert said(checked(dialogue, dialogue.handle(Heard(KNEE))))[0] == advise(KNEE).reply.reply
 
 
 def test_three_failures_in_a_row_end_the_conversation() -> None:

@@ -41,7 +41,7 @@ def run(lines: list[str], advise_fn: Callable[[str], Advice]) -> tuple[int, list
 def test_an_internal_fault_is_apologised_for_and_the_talk_goes_on() -> None:
     from support.faults import FaultyAdvise
 
-    code, captions = run([KNEE, KNEE, "bye"], FaultyAdvise(advise))
+    code, captions = run([KNEE, KNEE, "no", "bye"], FaultyAdvise(advise))
     assert code == 0
     assert captions[0] == GREETING
     assert captions[1] == f"Sorry. {INTERNAL_FAULT}"

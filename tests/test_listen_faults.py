@@ -52,17 +52,18 @@ def _greeting_seconds() -> float:
 SPEECH: dict[str, Callable[[], bytes]] = {
     # The recogniser fails while the person is speaking; they say it again after the apology.
     "recognizer": lambda: silence(1) + _says(ANKLE) + silence(GAP) + _says(ANKLE)
-    + silence(GAP) + _says("goodbye"),
+    + silence(GAP) + _says("no") + silence(GAP) + _says("goodbye"),
     # The recogniser fails on every frame: the dialogue gives up after three apologies.
     "broken": lambda: silence(1) + _says(ANKLE) + silence(GAP),
     # Deciding fails once; they say it again.
     "internal": lambda: silence(1) + _says(ANKLE) + silence(GAP) + _says(ANKLE)
-    + silence(GAP) + _says("goodbye"),
+    + silence(GAP) + _says("no") + silence(GAP) + _says("goodbye"),
     # The reply cannot be spoken; they ask for it again.
-    "speech": lambda: silence(1) + _says(ANKLE) + silence(GAP) + _says("repeat")
-    + silence(GAP) + _says("goodbye"),
+    "speech": lambda: silence(1) + _says(ANKLE) + silence(GAP) + _says("no") + silence(GAP)
+    + _says("repeat") + silence(GAP) + _says("goodbye"),
     # The recogniser is too slow for the first 10 s, while the person has not spoken yet.
-    "overflow": lambda: silence(13) + _says(ANKLE) + silence(GAP) + _says("goodbye"),
+    "overflow": lambda: silence(13) + _says(ANKLE) + silence(GAP) + _says("no")
+    + silence(GAP) + _says("goodbye"),
     # After the greeting (played in real time), the person says "stop" about three seconds
     # into the twelve-second reply (the reply starts about a second after they finish).
     "barge_in": lambda: silence(_greeting_seconds() + 2) + _says(ANKLE) + silence(4)
@@ -240,7 +241,7 @@ class _Lines:
 def test_a_microphone_lost_mid_conversation_is_apologised_for_and_found_again(
     tmp_path: Path,
 ) -> None:
-    first = silence(1) + _says(ANKLE) + silence(GAP + 1)
+    first = silence(1) + _says(ANKLE) + silence(GAP) + _says("no") + silence(GAP + 1)
     audio = make_virtual_audio(tmp_path, first, trailing_silence=30, mic_tee_fifo=True)
     # The capture device copies what it reads into the tee FIFO: stop reading it once the
     # first turn has been captured...

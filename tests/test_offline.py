@@ -48,7 +48,7 @@ def test_transcribe_works_offline(tmp_path: Path) -> None:
 
 
 def test_listen_text_works_offline(tmp_path: Path) -> None:
-    result = _offline("listen", "--text", "--mute", stdin="i feel very stressed\ngoodbye\n")
+    result = _offline("listen", "--text", "--mute", stdin="i feel very stressed\nno\ngoodbye\n")
     assert result.returncode == 0, result.stderr
     assert "massage" in result.stdout.lower()
 
@@ -99,6 +99,7 @@ def test_a_spoken_conversation_works_offline(tmp_path: Path) -> None:
     from support.virtual_audio import make_virtual_audio
 
     speech = silence(1) + espeak_to_raw16k("i feel very stressed", "en-us+f1") + silence(3)
+    speech += espeak_to_raw16k("no", "en-us+f1") + silence(3)  # to the safety check
     audio = make_virtual_audio(tmp_path, speech + espeak_to_raw16k("goodbye", "en-us+f1"))
     env = {**audio.env, "THERAPY_ASSISTANT_CONFIG": str(tmp_path / "settings.toml")}
     result = subprocess.run(

@@ -110,7 +110,7 @@ def test_a_typed_conversation_writes_only_a_changed_setting(tmp_path: Path) -> N
 
 
 def test_a_spoken_conversation_writes_nothing(tmp_path: Path) -> None:
-    private = _private(tmp_path / "p", _conversation(ANKLE, "goodbye"))
+    private = _private(tmp_path / "p", _conversation(ANKLE, "no", "goodbye"))
     result = private.run("listen", "--mute")
     assert result.returncode == 0, result.stderr
     assert "physiotherapy" in result.stdout and result.stdout.splitlines()[-1] == GOODBYE
@@ -151,7 +151,7 @@ def test_an_existing_open_log_is_made_private_and_kept(tmp_path: Path) -> None:
 def kept(tmp_path_factory: pytest.TempPathFactory) -> tuple[Private, Path, Path, str]:
     """A spoken conversation with both opt-ins: the log, the replies folder, and the captions."""
     folder = tmp_path_factory.mktemp("kept")
-    private = _private(folder / "p", _conversation(ANKLE, "goodbye"))
+    private = _private(folder / "p", _conversation(ANKLE, "no", "goodbye"))
     log, replies = folder / "said.log", folder / "replies"
     result = private.run(
         "listen", "--mute", "--log-transcripts", str(log), "--save-replies", str(replies)
@@ -167,8 +167,8 @@ def test_a_spoken_conversation_logs_what_the_person_said(
     _, log, _, _ = kept
     assert _mode(log) == 0o600
     said = [line.split("\t") for line in log.read_text().splitlines()]
-    assert [speaker for _, speaker, _ in said] == ["person", "person"]
-    assert [words for _, _, words in said] == [ANKLE, "goodbye"]
+    assert [speaker for _, speaker, _ in said] == ["person", "person", "person"]
+    assert [words for _, _, words in said] == [ANKLE, "no", "goodbye"]
 
 
 def test_saved_replies_hold_only_the_assistant_lines(
@@ -179,7 +179,9 @@ def test_saved_replies_hold_only_the_assistant_lines(
     # One WAV per spoken caption, in order, named by what kind of line it was.
     assert [path.name for path in files] == [
         f"{number:03d}-{kind}.wav"
-        for number, kind in enumerate(["greeting", "reply", "prompt", "goodbye"], start=1)
+        for number, kind in enumerate(
+            ["greeting", "prompt", "reply", "prompt", "goodbye"], start=1
+        )
     ]
     assert len(files) == len(captions.splitlines())
     # Heard again, the saved reply is the assistant's sentence (it ends with the reminder that

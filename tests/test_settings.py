@@ -215,6 +215,7 @@ def test_written_text_is_valid_toml_with_every_set_key() -> None:
         "no_speech_timeout": 10.0,
         "end_silence": 0.8,
         "device": 2,
+        "safety_check": True,
     }
 
 

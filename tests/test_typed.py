@@ -28,6 +28,11 @@ from assistant.core.settings import Settings
 from support import REPO
 
 KNEE = "i hurt my knee playing football"
+CHECK = (
+    "One safety check: do you have chest pain, trouble breathing, one-sided weakness or "
+    "numbness, or an injury you cannot put weight on?"
+)
+"""The safety question before the first therapy advice, for KNEE (answered "no" below)."""
 
 
 @pytest.fixture(autouse=True)
@@ -45,11 +50,12 @@ def run(lines: list[str]) -> tuple[int, list[str]]:
 
 
 def test_knee_repeat_more_goodbye() -> None:
-    code, printed = run([KNEE + "\n", "repeat\n", "tell me more\n", "goodbye\n"])
+    code, printed = run([KNEE + "\n", "no\n", "repeat\n", "tell me more\n", "goodbye\n"])
     advice = advise(KNEE)
     assert advice.decision.recommendation == "physiotherapy"
     assert printed == [
         GREETING,
+        CHECK,
         advice.reply.reply,
         OFFER,
         advice.reply.reply,
@@ -62,14 +68,14 @@ def test_knee_repeat_more_goodbye() -> None:
 
 
 def test_end_of_input_without_goodbye_exits_zero() -> None:
-    code, printed = run([KNEE])
+    code, printed = run([KNEE, "no"])
     assert code == 0
-    assert printed == [GREETING, advise(KNEE).reply.reply, OFFER]
+    assert printed == [GREETING, CHECK, advise(KNEE).reply.reply, OFFER]
 
 
 def test_blank_lines_are_not_utterances() -> None:
-    _, printed = run(["", "   \n", KNEE])
-    assert printed == [GREETING, advise(KNEE).reply.reply, OFFER]
+    _, printed = run(["", "   \n", KNEE, "  ", "no"])
+    assert printed == [GREETING, CHECK, advise(KNEE).reply.reply, OFFER]
 
 
 def test_nothing_is_read_after_goodbye() -> None:
@@ -113,7 +119,7 @@ def test_failed_settings_save_warns_and_goes_on(tmp_path: Path) -> None:
     blocked = tmp_path / "blocked"
     blocked.mkdir()  # a folder where the file should be: saving fails for real
     out, err = io.StringIO(), io.StringIO()
-    code = run_text(["slower", KNEE], out, Settings(), settings_path=blocked, err=err)
+    code = run_text(["slower", KNEE, "no"], out, Settings(), settings_path=blocked, err=err)
     assert code == 0
     assert err.getvalue().startswith("Warning: Cannot save the settings")
     assert advise(KNEE).reply.reply in out.getvalue()
@@ -131,9 +137,11 @@ def wav_seconds(path: Path) -> float:
 def test_save_replies_writes_one_wav_per_spoken_line(tmp_path: Path) -> None:
     folder = tmp_path / "replies"
     out = io.StringIO()
-    run_text([KNEE, "stop", "bye"], out, Settings(), save_replies=folder)
+    run_text([KNEE, "no", "stop", "bye"], out, Settings(), save_replies=folder)
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["001-greeting.wav", "002-reply.wav", "003-prompt.wav", "004-goodbye.wav"]
+    assert names == [
+        "001-greeting.wav", "002-prompt.wav", "003-reply.wav", "004-prompt.wav", "005-goodbye.wav"
+    ]  # fmt: skip
     assert all(wav_seconds(folder / name) > 0.5 for name in names)
 
 
@@ -173,11 +181,12 @@ def cli_listen_text(stdin: str, config: Path) -> subprocess.CompletedProcess[str
 
 
 def test_command_line_knee_repeat_more_goodbye(private_config: Path) -> None:
-    result = cli_listen_text(f"{KNEE}\nrepeat\ntell me more\ngoodbye\n", private_config)
+    result = cli_listen_text(f"{KNEE}\nno\nrepeat\ntell me more\ngoodbye\n", private_config)
     advice = advise(KNEE)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         GREETING,
+        CHECK,
         advice.reply.reply,
         OFFER,
         advice.reply.reply,

@@ -13,10 +13,12 @@ import pytest
 
 from assistant.adapters.vosk_asr import Transcript
 from assistant.app.voice import BARGE_IN_WORD, BargeIn, choose_text
+from assistant.core.controls import normalize
 from assistant.core.dialogue import GOODBYE, GREETING, SLOWER_DONE
 from support import REPO
 from support.audio import silence
 from support.judge import hear_wav
+from support.metrics import keyword_recall
 from support.speech import espeak_to_raw16k
 from support.virtual_audio import VirtualAudio, make_virtual_audio
 
@@ -48,7 +50,8 @@ def conversation(
 ) -> tuple[subprocess.CompletedProcess[str], Path, VirtualAudio]:
     folder = tmp_path_factory.mktemp("conversation")
     speech = _person_says(
-        "um i am not sure", "i twisted my ankle", "repeat", "slower", "tell me more", "goodbye"
+        "um i am not sure", "i twisted my ankle", "no", "repeat", "slower", "tell me more",
+        "goodbye",
     )
     audio = make_virtual_audio(folder / "devices", speech)
     replies = folder / "replies"
@@ -83,16 +86,20 @@ def test_slower_and_tell_me_more_work_by_voice(conversation) -> None:  # type: i
     assert "rate = 150" in settings  # one step slower, kept for next time
 
 
-def test_saved_reply_names_the_therapy_when_heard_again(conversation) -> None:  # type: ignore[no-untyped-def]
-    _, replies, _ = conversation
+def test_saved_reply_is_the_reply_when_heard_again(conversation) -> None:  # type: ignore[no-untyped-def]
+    result, replies, _ = conversation
     spoken = sorted(replies.glob("*-reply.wav"))
     assert spoken
+    reply = next(line for line in result.stdout.splitlines() if "physiotherapy is" in line)
     heard = hear_wav(spoken[0].read_bytes())
-    assert "physiotherapy" in heard.replace("physio therapy", "physiotherapy"), heard
+    # espeak-ng renders the same text a little differently each time within a process, and the
+    # small model hears its default voice poorly: half the words is a clear match, while the
+    # wrong line (or silence) shares only a few small ones.
+    assert keyword_recall([(normalize(reply).split(), heard)]) >= 0.45, (reply, heard)
 
 
 def test_replies_are_played_on_the_speaker_with_tones(tmp_path: Path) -> None:
-    audio = make_virtual_audio(tmp_path, _person_says("i feel very stressed", "goodbye"))
+    audio = make_virtual_audio(tmp_path, _person_says("i feel very stressed", "no", "goodbye"))
     result = _listen(audio)
     assert result.returncode == 0, result.stderr
     played = audio.speaker_samples()
@@ -126,15 +133,15 @@ def _heard(text: str, unknown: int = 0) -> Transcript:
 
 
 def test_a_clean_command_from_the_grammar_beats_a_short_mishearing() -> None:
-    assert choose_text(_heard("don't mind"), _heard("goodbye"), short=False) == "goodbye"
-    assert choose_text(_heard("the beat"), _heard("repeat"), short=True) == "repeat"
+    assert choose_text(_heard("don't mind"), _heard("goodbye"), "open") == "goodbye"
+    assert choose_text(_heard("the beat"), _heard("repeat"), "short") == "repeat"
 
 
 def test_a_description_is_never_replaced_by_a_command() -> None:
     description = "i have had a stiff neck for weeks"
-    assert choose_text(_heard(description), _heard("help"), short=False) == description
+    assert choose_text(_heard(description), _heard("help"), "open") == description
 
 
 def test_a_grammar_result_with_unknown_speech_is_not_a_command() -> None:
-    assert choose_text(_heard("stop it"), _heard("stop", unknown=1), short=True) == "stop it"
-    assert choose_text(None, _heard("", unknown=2), short=True) == ""
+    assert choose_text(_heard("stop it"), _heard("stop", unknown=1), "short") == "stop it"
+    assert choose_text(None, _heard("", unknown=2), "short") == ""

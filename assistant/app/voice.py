@@ -27,7 +27,15 @@ from assistant.adapters.vosk_asr import BYTES_PER_SECOND, Transcript
 from assistant.app.executor import log_fault
 from assistant.app.ports import LiveRecognizer, Microphone, Recognizer, Speaker
 from assistant.app.timing import TurnTimer
-from assistant.core.controls import CONTROL_VOCABULARY, Control, match_control
+from assistant.core.controls import (
+    CONTROL_VOCABULARY,
+    YES_NO_VOCABULARY,
+    Control,
+    match_answer,
+    match_control,
+    normalize,
+)
+from assistant.core.dialogue import CHOICE_VOCABULARY
 from assistant.core.errors import UserError
 from assistant.core.events import EarconName, Event, Expect, Failure, Heard, NoSpeech, Say
 from assistant.core.hearing import N_BEST
@@ -119,22 +127,43 @@ def is_barge_in(utterance: Transcript) -> bool:
     return utterance.text == BARGE_IN_WORD and utterance.unknown == 0
 
 
-def choose_text(
-    open_result: Transcript | None, grammar_result: Transcript | None, short: bool
-) -> str:
-    """What the person said, from the open and the command-grammar recognisers.
+GRAMMARS: dict[Expect, tuple[str, ...]] = {
+    "open": CONTROL_VOCABULARY,
+    "short": CONTROL_VOCABULARY,
+    "yes_no": YES_NO_VOCABULARY,
+    "choice": (*CONTROL_VOCABULARY, *CHOICE_VOCABULARY),
+}
+"""The grammar recogniser's phrases for what is expected next."""
+_CHOICE_WORDS = frozenset(normalize(phrase) for phrase in CHOICE_VOCABULARY)
 
-    The grammar result wins when it is a clean command (no stretch outside the grammar) and
-    either a short answer was expected or the open result is itself only a few words; a longer
-    description always goes through as heard.
+
+def is_expected_answer(text: str, expect: Expect) -> bool:
+    """Whether ``text`` is one of the short answers the grammar was listening for."""
+    if match_control(text) is not None:
+        return True
+    if expect == "yes_no":
+        return match_answer(text) is not None
+    return expect == "choice" and normalize(text) in _CHOICE_WORDS
+
+
+def choose_text(
+    open_result: Transcript | None, grammar_result: Transcript | None, expect: Expect
+) -> str:
+    """What the person said, from the open and the grammar recognisers.
+
+    The grammar result wins when it is a clean short answer (a command, or the yes, no or
+    choice that was asked for, with no stretch outside the grammar) and either a short answer
+    was expected or the open result is itself only a few words; a longer description always
+    goes through as heard.
     """
     open_text = open_result.text if open_result is not None else ""
-    clean_command = (
+    clean_answer = (
         grammar_result is not None
         and grammar_result.unknown == 0
-        and match_control(grammar_result.text) is not None
+        and is_expected_answer(grammar_result.text, expect)
     )
-    if clean_command and (short or len(open_text.split()) <= SHORT_UTTERANCE_WORDS):
+    short = expect != "open"
+    if clean_answer and (short or len(open_text.split()) <= SHORT_UTTERANCE_WORDS):
         assert grammar_result is not None
         return grammar_result.text
     return open_text
@@ -265,9 +294,7 @@ class VoiceEars:
         open_recognizer = self.recognizer.stream(end_silence=end_silence, alternatives=N_BEST)
         # Short commands are heard far more accurately by a grammar recogniser; the open one
         # runs beside it so a full description is never lost to the word list.
-        short_recognizer = self.recognizer.stream(
-            grammar=CONTROL_VOCABULARY, end_silence=end_silence
-        )
+        short_recognizer = self.recognizer.stream(grammar=GRAMMARS[expect], end_silence=end_silence)
         self.notes.note("listening")
         waited = 0.0  # seconds, for the no-speech timeout
         fed = 0.0  # seconds of audio given to the recognisers; Vosk's word times use this clock
@@ -290,7 +317,7 @@ class VoiceEars:
                 if utterance is not None or short_utterance is not None:
                     if short_utterance is None:
                         short_utterance = short_recognizer.flush()
-                    text = choose_text(utterance, short_utterance, expect == "short")
+                    text = choose_text(utterance, short_utterance, expect)
                     if text:
                         self._heard(text, utterance or short_utterance, fed, decoding)
                         heard_open = utterance is not None and text == utterance.text

@@ -17,6 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
+from typing import Literal
 
 from intents.tokenize import words as folded_words
 
@@ -60,6 +61,16 @@ class ControlWords:
     vocabulary: tuple[str, ...]
     """The phrases a grammar-restricted recogniser listens for when a short answer is expected
     (see the file's comment for why it is short)."""
+    yes_no_vocabulary: tuple[str, ...]
+    """Added to the grammar when a yes or no is expected."""
+    yes: tuple[str, ...]
+    """Answers that mean yes, besides the yes control's phrases."""
+    no: tuple[str, ...]
+    """Answers that mean no, besides the no control's phrases."""
+    corrections: tuple[str, ...]
+    """Whole utterances saying the assistant misheard ("that's not what I said")."""
+    correction_prefixes: tuple[str, ...]
+    """Openings of an utterance that says it again ("no, I said ...")."""
 
 
 def _load_words() -> ControlWords:
@@ -78,12 +89,18 @@ def _load_words() -> ControlWords:
         contractions=dict(data["spelling"]["contractions"]),
         same_spellings=dict(data["spelling"]["same"]),
         vocabulary=tuple(data["grammar"]["vocabulary"]),
+        yes_no_vocabulary=tuple(data["grammar"]["yes_no"]),
+        yes=tuple(data["answers"]["yes"]),
+        no=tuple(data["answers"]["no"]),
+        corrections=tuple(data["corrections"]["phrases"]),
+        correction_prefixes=tuple(data["corrections"]["prefixes"]),
     )
 
 
 WORDS = _load_words()
 PHRASES = WORDS.phrases
 CONTROL_VOCABULARY = WORDS.vocabulary
+YES_NO_VOCABULARY = (*WORDS.vocabulary, *WORDS.yes_no_vocabulary)
 _LEADING_FILLERS = sorted(WORDS.leading_fillers, key=len, reverse=True)
 _TRAILING_FILLERS = sorted(WORDS.trailing_fillers, key=len, reverse=True)
 
@@ -103,6 +120,13 @@ _LOOKUP: dict[str, Control] = {
 }
 # "all right" and "alright" are one phrase after normalising; keep the lookup in step.
 _LOOKUP.update({normalize(phrase): control for phrase, control in list(_LOOKUP.items())})
+_YES = frozenset(normalize(phrase) for phrase in WORDS.yes)
+_NO = frozenset(normalize(phrase) for phrase in WORDS.no)
+_CORRECTIONS = frozenset(normalize(phrase) for phrase in WORDS.corrections)
+# Longest first, so "no i said" wins over "i said".
+_CORRECTION_PREFIXES = sorted(
+    (normalize(p) for p in WORDS.correction_prefixes), key=lambda p: -len(p.split())
+)
 
 
 def match_control(text: str) -> Control | None:
@@ -115,6 +139,49 @@ def match_control(text: str) -> Control | None:
         if phrase in _LOOKUP:
             return _LOOKUP[phrase]
         words = _strip_one_filler(words)
+    return None
+
+
+Answer = Literal["yes", "no"]
+
+
+def match_answer(text: str) -> Answer | None:
+    """A yes or a no to a yes/no question, said alone or at the start ("no, just my knee")."""
+    words = normalize(text).split()
+    for size in range(len(words), 0, -1):
+        phrase = " ".join(_collapse_repeats(words[:size]))
+        if size < len(words) and words[0] not in ("yes", "no", "yeah", "nope", "none"):
+            continue  # only a plain yes or no may open a longer answer
+        if phrase in _NO or _LOOKUP.get(phrase) is Control.NO:
+            return "no"
+        if phrase in _YES or _LOOKUP.get(phrase) is Control.YES:
+            return "yes"
+    stripped = _strip_one_filler(words)
+    return match_answer(" ".join(stripped)) if stripped != words else None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """The person said the assistant misheard them."""
+
+    said_again: str
+    """What they said instead, in the same breath ("" when they did not say it again)."""
+
+
+def match_correction(text: str) -> Correction | None:
+    """ "That's not what I said", or "no, I said my knee hurts" (then that is said again)."""
+    words = normalize(text).split()
+    phrase = " ".join(words)
+    if phrase in _CORRECTIONS or " ".join(_strip_trailing(words)) in _CORRECTIONS:
+        return Correction("")
+    for prefix in _CORRECTION_PREFIXES:
+        parts = prefix.split()
+        if words[: len(parts)] == parts and len(words) > len(parts):
+            return Correction(" ".join(words[len(parts) :]))
+    for correction in _CORRECTIONS:  # "that's wrong, my knee hurts"
+        parts = correction.split()
+        if len(parts) > 1 and words[: len(parts)] == parts and len(words) > len(parts):
+            return Correction(" ".join(words[len(parts) :]))
     return None
 
 

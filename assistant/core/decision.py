@@ -74,6 +74,10 @@ class Decision:
     """Which rule decided, so the reply can explain it or ask for what is missing."""
     negated: tuple[Match, ...] = ()
     """Concerns and flags the person said they do not have."""
+    heard: tuple[str, ...] = ()
+    """Names of every term heard and not negated, of every family (symptoms too)."""
+    denied: tuple[str, ...] = ()
+    """Names of every term the person said they do not have, of every family."""
 
 
 def _names(matches: Sequence[Match]) -> tuple[str, ...]:
@@ -95,7 +99,13 @@ def decide(matches: Sequence[Match]) -> Decision:
     negated = tuple(m for m in ordered if m.negated and m.kind in ("concern", "red_flag"))
     concerns = [m for m in active if m.kind == "concern"]
     contra = _first_each([m for m in active if m.kind == "contraindication"])
-    ctx = _Context(_names(concerns), _names(contra), negated)
+    ctx = _Context(
+        _names(concerns),
+        _names(contra),
+        negated,
+        _names(active),
+        _names([m for m in ordered if m.negated]),
+    )
 
     flags = [m for m in active if m.kind == "red_flag"]
     if flags:
@@ -132,6 +142,8 @@ class _Context:
     concerns: tuple[str, ...]
     contraindications: tuple[str, ...]
     negated: tuple[Match, ...]
+    heard: tuple[str, ...]
+    denied: tuple[str, ...]
 
     def decision(
         self,
@@ -150,4 +162,6 @@ class _Context:
             matches=tuple(matches),
             reason=reason,
             negated=self.negated,
+            heard=self.heard,
+            denied=self.denied,
         )

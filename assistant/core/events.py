@@ -53,7 +53,7 @@ SayKind = Literal[
     "greeting", "prompt", "reply", "more", "help", "ack", "error", "goodbye", "caption-only"
 ]
 EarconName = Literal["listening", "heard"]
-Expect = Literal["open", "short"]
+Expect = Literal["open", "short", "yes_no", "choice"]
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,9 @@ class Listen:
     """Listen for the next utterance."""
 
     expect: Expect
-    """"short" when a control or yes/no is likely (a grammar-restricted recogniser fits)."""
+    """What is likely next, so a grammar-restricted recogniser can help: "short" a control,
+    "yes_no" an answer to a yes/no question, "choice" one of the offered kinds of problem;
+    "open" anything (a description)."""
     timeout: float | None
     """Seconds of silence before sending NoSpeech; None means wait without a limit."""
 

@@ -15,10 +15,11 @@ product's own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.core.decision import Decision
-from intents.models import Match
+from intents.models import Match, Urgency
 
 REMINDER = "This is general information, not a diagnosis."
 """Ends every recommendation."""
@@ -249,7 +250,22 @@ def _red_flag(decision: Decision) -> Reply:
     sign = (
         f"You mentioned {quote(flag)}, which can be a sign of {flag.label or 'something serious'}."
     )
-    if decision.urgency == "emergency":
+    return _see_doctor(decision.urgency, sign)
+
+
+def answered_red_flag(signs: Sequence[str], meanings: Sequence[str], urgency: Urgency) -> Reply:
+    """The reply to a yes to the safety check: the signs asked about, and what they can mean."""
+    told = _either(list(dict.fromkeys(signs)))
+    means = _either(list(dict.fromkeys(meanings)))  # each once, in the order asked
+    return _see_doctor(urgency, f"{told[0].upper()}{told[1:]} can be a sign of {means}.")
+
+
+def _either(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _see_doctor(urgency: Urgency | None, sign: str) -> Reply:
+    if urgency == "emergency":
         explanation = f"{CALL_NOW} {sign}"
         after = (
             "Do not wait to see if it passes, and do not book physiotherapy or massage for this."

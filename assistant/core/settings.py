@@ -41,6 +41,8 @@ class Settings:
     """Seconds of trailing silence that end an utterance."""
     device: str | int | None = None
     """Microphone name or index; None for the system default."""
+    safety_check: bool = True
+    """Ask about the red flags that fit what was heard before the first therapy advice."""
 
 
 def parse_settings(data: bytes) -> tuple[Settings, list[str]]:
@@ -112,7 +114,7 @@ class _Bounded:
         return (int(clamped) if self.whole else clamped), problem
 
 
-def _check_earcons(value: object) -> _Check:
+def _check_switch(value: object) -> _Check:
     if isinstance(value, bool):
         return value, None
     return _INVALID, "must be true or false, using the default"
@@ -140,7 +142,7 @@ _CHECKS: dict[str, Callable[[object], _Check]] = {
     "volume": _Bounded(
         VOLUME_MIN, VOLUME_MAX, "must be a number from 0.2 to 1.0, using the default"
     ),
-    "earcons": _check_earcons,
+    "earcons": _check_switch,
     "no_speech_timeout": _Bounded(
         0.0, TIMEOUT_MAX, "must be a number of seconds (0 turns it off), using the default"
     ),
@@ -148,4 +150,5 @@ _CHECKS: dict[str, Callable[[object], _Check]] = {
         END_SILENCE_MIN, END_SILENCE_MAX, "must be a number of seconds, using the default"
     ),
     "device": _check_device,
+    "safety_check": _check_switch,
 }
