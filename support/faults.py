@@ -81,9 +81,13 @@ class FaultyRecognizer:
         self.broken = broken
 
     def stream(
-        self, grammar: Sequence[str] | None = None, end_silence: float = 0.8, alternatives: int = 0
+        self,
+        grammar: Sequence[str] | None = None,
+        end_silence: float = 0.8,
+        alternatives: int = 0,
+        silence_needed: Callable[[str], float] | None = None,
     ) -> LiveRecognizer:
-        stream = self.real.stream(grammar, end_silence, alternatives)
+        stream = self.real.stream(grammar, end_silence, alternatives, silence_needed)
         if grammar is None and (self.broken or not self.fault.is_set()):
             return FaultyLiveRecognizer(stream, self.fault, self.broken)
         return stream
@@ -126,9 +130,13 @@ class SlowRecognizer:
         self.delay = delay
 
     def stream(
-        self, grammar: Sequence[str] | None = None, end_silence: float = 0.8, alternatives: int = 0
+        self,
+        grammar: Sequence[str] | None = None,
+        end_silence: float = 0.8,
+        alternatives: int = 0,
+        silence_needed: Callable[[str], float] | None = None,
     ) -> LiveRecognizer:
-        stream = self.real.stream(grammar, end_silence, alternatives)
+        stream = self.real.stream(grammar, end_silence, alternatives, silence_needed)
         if grammar is None:
             return SlowLiveRecognizer(stream, self.budget, self.delay)
         return stream

@@ -213,7 +213,7 @@ def test_written_text_is_valid_toml_with_every_set_key() -> None:
         "volume": 1.0,
         "earcons": True,
         "no_speech_timeout": 10.0,
-        "end_silence": 0.8,
+        "end_silence": 1.2,
         "device": 2,
         "safety_check": True,
     }

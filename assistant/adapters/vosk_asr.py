@@ -5,10 +5,12 @@ from __future__ import annotations
 import ctypes
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from assistant.adapters.model_store import load_vosk_model, resolve_model_dir
 from assistant.adapters.sound import RECOGNITION_RATE
@@ -20,6 +22,17 @@ BYTES_PER_SECOND = RECOGNITION_RATE * 2
 UNKNOWN_WORD = "[unk]"
 # However long the silence setting, an utterance this long is closed so the loop never stalls.
 MAX_UTTERANCE_SECONDS = 30.0
+MIN_END_SILENCE = 0.2
+"""No utterance ends on a shorter silence than this, whatever the policy says."""
+WORDS_CATCH_UP = 0.3
+"""Seconds the recogniser's words must have stood still before a policy may end an utterance:
+Vosk reports the last word a little after it was said, and the policy judges the words."""
+NOISE_MARGIN = 0.5
+"""When the sound never goes quiet (a noisy room), the words standing still this much longer
+than the policy asks end the utterance instead."""
+
+SilencePolicy = Callable[[str], float]
+"""Seconds of silence that end an utterance, given the words heard so far."""
 
 
 @dataclass(frozen=True)
@@ -192,27 +205,68 @@ class Transcriber:
         return self.transcribe_chunks(read_16k_mono(path), alternatives)
 
     def stream(
-        self, grammar: Sequence[str] | None = None, end_silence: float = 0.8, alternatives: int = 0
+        self,
+        grammar: Sequence[str] | None = None,
+        end_silence: float = 0.8,
+        alternatives: int = 0,
+        silence_needed: SilencePolicy | None = None,
     ) -> StreamRecognizer:
         """A live recogniser; with a grammar it only hears those words and phrases; with
-        ``alternatives`` > 1 its utterances keep that many N-best hearings."""
-        return StreamRecognizer(self._recognizer(grammar, alternatives), end_silence)
+        ``alternatives`` > 1 its utterances keep that many N-best hearings. ``silence_needed``
+        decides from the words heard so far how long a silence ends an utterance (else it is
+        always ``end_silence``)."""
+        recognizer = self._recognizer(grammar, alternatives)
+        return StreamRecognizer(recognizer, end_silence, silence_needed=silence_needed)
+
+
+class SpeechEnergy:
+    """Speech told from background sound by loudness: a 20 ms stretch is voiced when it is well
+    above the quietest sound of the last few seconds (the noise floor), two in a row."""
+
+    STRETCH = 320
+    """Samples in one stretch (20 ms at 16 kHz)."""
+    ABOVE_FLOOR_DB = 9.0
+    """How much louder than the floor speech is."""
+    FLOOR_RISE_DB = 0.05
+    """How fast the floor follows a louder room, per stretch (2.5 dB a second)."""
+
+    def __init__(self) -> None:
+        self.floor: float | None = None
+        self.loud_before = False
+
+    def last_voiced_in(self, frame: bytes) -> float | None:
+        """Seconds into ``frame`` at which its last voiced stretch ends, or None."""
+        samples = np.frombuffer(frame, dtype="<i2").astype(np.float64)
+        last = None
+        for start in range(0, len(samples) - self.STRETCH + 1, self.STRETCH):
+            stretch = samples[start : start + self.STRETCH]
+            level = 10 * math.log10(float(np.mean(stretch**2)) + 1.0)
+            self.floor = (
+                level if self.floor is None else min(self.floor + self.FLOOR_RISE_DB, level)
+            )
+            loud = level > self.floor + self.ABOVE_FLOOR_DB
+            if loud and self.loud_before:
+                last = (start + self.STRETCH) / RECOGNITION_RATE
+            self.loud_before = loud
+        return last
 
 
 @dataclass
 class StreamRecognizer:
-    """Streaming recognition whose utterances end after `end_silence` seconds without speech.
+    """Streaming recognition whose utterances end after a silence.
 
+    How long a silence ends an utterance is ``end_silence``, or what ``silence_needed`` says
+    for the words heard so far (a complete sentence ends sooner than one that stops on "and").
     Vosk's own endpointing closes segments after about half a second; segments are gathered
-    until the person has been quiet for the configured time, so slow speakers are not cut off.
-    Quiet time is measured from the end of the last recognised word (Vosk's word timings), not
-    from when Vosk reported it, because Vosk reports words late.
+    until the person has been quiet long enough, so slow speakers are not cut off. Quiet time
+    runs from the end of the last recognised word of a closed segment (Vosk's word timings), or
+    from when the partial text last changed.
     """
 
     recognizer: Any
     """The Vosk KaldiRecognizer being fed."""
     end_silence: float = 0.8
-    """Seconds of silence after the last word that end an utterance."""
+    """Seconds of silence after the last word that end an utterance (without a policy)."""
     stream_seconds: float = 0.0
     """Audio fed so far; Vosk's word times use the same clock."""
     utterance_start: float = 0.0
@@ -223,9 +277,17 @@ class StreamRecognizer:
     """The current partial text of the open segment."""
     segments: list[Transcript] = field(default_factory=list)
     """Closed segments of the utterance in progress."""
+    silence_needed: SilencePolicy | None = None
+    """Seconds of silence that end an utterance, from the words heard so far."""
+    voice: SpeechEnergy = field(default_factory=lambda: SpeechEnergy())
+    """Tells speech from the room's own sound, frame by frame."""
+    last_voiced: float = 0.0
+    """When (in `stream_seconds`) the sound was last loud enough to be speech."""
 
     def accept(self, frame: bytes) -> Transcript | None:
         """Feed 16 kHz mono 16-bit audio; returns the utterance once it has ended."""
+        if (voiced_until := self.voice.last_voiced_in(frame)) is not None:
+            self.last_voiced = self.stream_seconds + voiced_until
         self.stream_seconds += len(frame) / BYTES_PER_SECOND
         if self.recognizer.AcceptWaveform(frame):
             segment = _parse_result(self.recognizer.Result())
@@ -239,12 +301,24 @@ class StreamRecognizer:
             if partial != self.last_partial:
                 self.last_partial = partial
                 self.last_speech = self.stream_seconds  # words still coming: not quiet yet
-        heard_something = bool(self.segments or self.last_partial)
-        quiet_for = self.stream_seconds - self.last_speech
+        if not (self.segments or self.last_partial):
+            return None
         too_long = self.stream_seconds - self.utterance_start >= MAX_UTTERANCE_SECONDS
-        if heard_something and (quiet_for >= self.end_silence or too_long):
+        if too_long or self._ended():
             return self.flush()
         return None
+
+    def _ended(self) -> bool:
+        words_quiet = self.stream_seconds - self.last_speech
+        if self.silence_needed is None:
+            return words_quiet >= self.end_silence
+        sound_quiet = self.stream_seconds - self.last_voiced
+        if min(sound_quiet, words_quiet) < MIN_END_SILENCE:
+            return False  # no policy ends it this soon: skip asking
+        needed = self.silence_needed(self.partial())
+        return (sound_quiet >= needed and words_quiet >= WORDS_CATCH_UP) or (
+            words_quiet >= needed + NOISE_MARGIN
+        )
 
     def partial(self) -> str:
         """What has been heard so far in the utterance in progress."""
@@ -262,4 +336,4 @@ class StreamRecognizer:
         self.recognizer.Reset()
         self.segments = []
         self.last_partial = ""
-        self.utterance_start = self.last_speech = self.stream_seconds
+        self.utterance_start = self.last_speech = self.last_voiced = self.stream_seconds

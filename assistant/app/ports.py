@@ -7,7 +7,7 @@ demand. Nothing here does anything: it only names what the app relies on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from assistant.adapters.sound import SpokenAudio
@@ -57,10 +57,15 @@ class Recognizer(Protocol):
     """A loaded speech model that starts live recognitions."""
 
     def stream(
-        self, grammar: Sequence[str] | None = None, end_silence: float = 0.8, alternatives: int = 0
+        self,
+        grammar: Sequence[str] | None = None,
+        end_silence: float = 0.8,
+        alternatives: int = 0,
+        silence_needed: Callable[[str], float] | None = None,
     ) -> LiveRecognizer:
         """A live recognition; with a grammar it hears only those words and phrases; with
-        ``alternatives`` > 1 its utterances keep that many N-best hearings."""
+        ``alternatives`` > 1 its utterances keep that many N-best hearings; ``silence_needed``
+        says from the words heard so far how long a silence ends an utterance."""
         ...
 
 

@@ -40,6 +40,7 @@ from assistant.core.errors import UserError
 from assistant.core.events import EarconName, Event, Expect, Failure, Heard, NoSpeech, Say
 from assistant.core.hearing import N_BEST
 from assistant.core.settings import Settings
+from assistant.core.turn_taking import silence_to_end
 
 BARGE_IN_WORD = Control.STOP.value
 SPEECH_FAILED = "I could not say that out loud. Say repeat to try again."
@@ -290,11 +291,20 @@ class VoiceEars:
         """Wait for one utterance; NoSpeech after ``timeout`` seconds of nobody speaking."""
         if not self.microphone.working:
             self.microphone.reconnect()
-        end_silence = self.settings().end_silence
-        open_recognizer = self.recognizer.stream(end_silence=end_silence, alternatives=N_BEST)
+        longest = self.settings().end_silence
+        # The words heard so far decide how long a silence ends the utterance; the grammar
+        # recogniser ends quickly only on an answer it was listening for, never on a fragment.
+        open_recognizer = self.recognizer.stream(
+            alternatives=N_BEST, silence_needed=lambda heard: silence_to_end(heard, longest)
+        )
         # Short commands are heard far more accurately by a grammar recogniser; the open one
         # runs beside it so a full description is never lost to the word list.
-        short_recognizer = self.recognizer.stream(grammar=GRAMMARS[expect], end_silence=end_silence)
+        short_recognizer = self.recognizer.stream(
+            grammar=GRAMMARS[expect],
+            silence_needed=lambda heard: (
+                silence_to_end(heard, longest) if is_expected_answer(heard, expect) else longest
+            ),
+        )
         self.notes.note("listening")
         waited = 0.0  # seconds, for the no-speech timeout
         fed = 0.0  # seconds of audio given to the recognisers; Vosk's word times use this clock

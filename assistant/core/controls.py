@@ -40,6 +40,7 @@ class Control(StrEnum):
     EARCONS_OFF = "sounds off"
     EARCONS_ON = "sounds on"
     THANKS = "thank you"
+    WAIT_LONGER = "wait for me"
 
 
 @dataclass(frozen=True)

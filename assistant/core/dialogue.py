@@ -73,6 +73,8 @@ from assistant.core.safety_check import (
     which_question,
 )
 from assistant.core.settings import (
+    END_SILENCE_MAX,
+    END_SILENCE_STEP,
     RATE_MAX,
     RATE_MIN,
     RATE_STEP,
@@ -81,6 +83,7 @@ from assistant.core.settings import (
     VOLUME_STEP,
     Settings,
 )
+from assistant.core.turn_taking import continues
 
 AdviseFn = Callable[[str], Advice]
 """Text to advice; :func:`assistant.core.advice.advise` unless a caller holds another lexicon."""
@@ -140,6 +143,8 @@ CHOICE: str = _SENTENCES["choice_question"]
 CHOICE_AGAIN: str = _SENTENCES["choice_again"]
 REMIND_CHOICE: str = _SENTENCES["remind_choice"]
 HELP_YES_NO: str = _SENTENCES["help_yes_no"]
+WAITING_LONGER: str = _SENTENCES["waiting_longer"]
+WAITING_LONGEST: str = _SENTENCES["waiting_longest"]
 CHOICES: tuple[tuple[tuple[str, ...], str], ...] = tuple(
     (tuple(option["words"]), option["means"]) for option in _SENTENCES["choice_option"]
 )
@@ -215,6 +220,7 @@ class Dialogue:
         self._answered: set[str] = set()  # safety signs answered no in this conversation
         self._misheard = 0  # corrections in a row
         self._answered_what_was_heard = False  # the last turn acted on what was heard
+        self._last_description = ""  # the description decided last, which more words may extend
         self._last_advice: Advice | None = None
         self._last_turn: tuple[Say, ...] = ()  # what "repeat" says again
         self._timeouts = 0  # NoSpeech events in a row
@@ -296,6 +302,16 @@ class Dialogue:
         prefix = control_prefix(text)
         if prefix is not None and not _describes_something(own):
             return self._control(prefix, text)
+        answering = self._state in QUESTION_STATES or self._state is State.CHOOSING
+        if (
+            self._last_description
+            and self._state is not State.CLARIFYING
+            and continues(text, own, answering=answering)
+        ):
+            # Cut off, or adding to it: decided together with what was said before.
+            together = f"{self._last_description} {text}"
+            self._pending = None
+            return self._describe(self._advise(together), ())
         if self._state in QUESTION_STATES:
             return self._unclear_answer(text)
         if self._state is State.CHOOSING:
@@ -336,6 +352,7 @@ class Dialogue:
 
     def _describe(self, advice: Advice, alternatives: Sequence[Alternative]) -> list[Output]:
         """A description: ask about a red flag only an alternative holds, else go on."""
+        self._last_description = advice.text
         flag_advice = self._flag_in_alternatives(advice, alternatives)
         if flag_advice is not None:
             words = quote(flag_advice.decision.matches[0])
@@ -476,6 +493,7 @@ class Dialogue:
     def _corrected(self, said_again: str, alternatives: Sequence[Alternative]) -> list[Output]:
         """The person says they were misheard: forget it, and take what they say now."""
         self._misheard += 1
+        self._last_description = ""
         self._previous = ""
         self._pending = None
         self._last_advice = None
@@ -523,6 +541,7 @@ class Dialogue:
             Control.EARCONS_OFF: lambda: self._set_earcons(False),
             Control.EARCONS_ON: lambda: self._set_earcons(True),
             Control.THANKS: lambda: self._said([Say(THANKS_REPLY, "ack")]),
+            Control.WAIT_LONGER: self._wait_longer,
         }
         return handlers[control]()
 
@@ -566,6 +585,13 @@ class Dialogue:
         self._settings = changed
         return [output, SaveSettings(changed), *self._said([Say(done, "ack")])]
 
+    def _wait_longer(self) -> list[Output]:
+        longest = min(END_SILENCE_MAX, round(self._settings.end_silence + END_SILENCE_STEP, 2))
+        if longest == self._settings.end_silence:
+            return self._said([Say(WAITING_LONGEST, "ack")])
+        self._settings = replace(self._settings, end_silence=longest)
+        return [SaveSettings(self._settings), *self._said([Say(WAITING_LONGER, "ack")])]
+
     def _set_earcons(self, on: bool) -> list[Output]:
         if self._settings.earcons == on:
             return self._said([Say(EARCONS_ALREADY_ON if on else EARCONS_ALREADY_OFF, "ack")])
@@ -590,6 +616,7 @@ class Dialogue:
         return [StopSpeaking(), *self._said([Say(STOPPED, "caption-only")])]
 
     def _start_over(self) -> list[Output]:
+        self._last_description = ""
         self._previous = ""
         self._pending = None
         self._answered.clear()

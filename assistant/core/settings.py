@@ -19,8 +19,8 @@ VOLUME_MIN, VOLUME_MAX, VOLUME_STEP = 0.2, 1.0, 0.2
 """Volume bounds (1.0 is the engine's full volume; never fully silent) and one step."""
 TIMEOUT_MAX = 3600.0
 """Longest no-speech timeout in seconds; 0 turns the timeout off."""
-END_SILENCE_MIN, END_SILENCE_MAX = 0.2, 5.0
-"""Seconds of trailing silence that end an utterance."""
+END_SILENCE_MIN, END_SILENCE_MAX, END_SILENCE_STEP = 0.2, 5.0, 0.5
+"""Bounds of the longest silence that ends an utterance, and one "wait for me" step (s)."""
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,9 @@ class Settings:
     """Whether to play the short "listening" and "heard" tones."""
     no_speech_timeout: float = 10.0
     """Seconds of silence before a gentle reminder; 0 turns it off."""
-    end_silence: float = 0.8
-    """Seconds of trailing silence that end an utterance."""
+    end_silence: float = 1.2
+    """The longest silence that ends an utterance, in seconds: after "and", "um" or "in my";
+    a complete sentence ends sooner (assistant/core/turn_taking.toml)."""
     device: str | int | None = None
     """Microphone name or index; None for the system default."""
     safety_check: bool = True

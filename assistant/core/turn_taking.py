@@ -1,0 +1,101 @@
+"""Turn-taking: when the person has finished, and when an utterance continues the one before.
+
+Pure policy, no audio: the live recogniser asks :func:`silence_to_end` with the words heard so
+far how long a silence ends the utterance; the dialogue asks :func:`continues` whether what was
+just heard carries on the last description (the person was cut off, or adds to it). The words
+are data (``turn_taking.toml`` beside this module).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from assistant.core.advice import Advice, advise
+from assistant.core.controls import match_answer, match_control, normalize
+from intents import load_lexicon
+from intents.templates import expand
+from intents.tokenize import words
+
+
+@dataclass(frozen=True)
+class TurnWords:
+    """What ``turn_taking.toml`` says."""
+
+    control: float
+    """Seconds of silence that end a short control or answer."""
+    complete: float
+    """Seconds that end a complete description."""
+    unsure: float
+    """Seconds that end anything else that is not plainly unfinished."""
+    unfinished_endings: frozenset[str]
+    """Words an unfinished utterance ends on."""
+    continuation_openers: frozenset[str]
+    """Words an utterance that continues the one before opens with."""
+
+
+def _load() -> TurnWords:
+    text = resources.files(__package__ or "assistant.core").joinpath("turn_taking.toml")
+    data = tomllib.loads(text.read_text(encoding="utf-8"))
+    return TurnWords(
+        control=float(data["control"]),
+        complete=float(data["complete"]),
+        unsure=float(data["unsure"]),
+        unfinished_endings=frozenset(data["unfinished_endings"]),
+        continuation_openers=frozenset(data["continuation_openers"]),
+    )
+
+
+TURNS = _load()
+
+
+def silence_to_end(heard: str, longest: float) -> float:
+    """Seconds of silence after ``heard`` that end the utterance (``longest``: the setting)."""
+    said = words(heard)
+    if not said:
+        return longest
+    if said[-1] in TURNS.unfinished_endings:
+        return longest
+    if match_control(heard) is not None or match_answer(heard) is not None:
+        return min(TURNS.control, longest)
+    if advise(heard).decision.recommendation != "unclear":
+        return min(TURNS.complete, longest)
+    return min(TURNS.unsure, longest)
+
+
+@cache
+def _body_part_openings() -> frozenset[tuple[str, ...]]:
+    """The body parts of the lexicon as word tuples ("knee", "lower back")."""
+    lexicon = load_lexicon()
+    return frozenset(
+        phrase
+        for template in lexicon.lists.get("body_part", ())
+        for phrase in expand(template, lexicon.lists, surface=True)
+    )
+
+
+def _opens_with_body_part(said: list[str]) -> bool:
+    start = said[1:] if said[:1] == ["my"] else said
+    return any(tuple(start[: len(part)]) == part for part in _body_part_openings())
+
+
+def continues(text: str, own: Advice, *, answering: bool = False) -> bool:
+    """Whether ``text`` (decided alone as ``own``) plainly carries on the description before:
+    it opens with "and", "but", "because" ..., or with a body part, or it is a fragment with no
+    concern of its own (and not a control or an answer). While a question is open
+    (``answering``) only the opening words count: a body part or a fragment answers it."""
+    said = words(text)
+    if not said or match_control(text) is not None or match_answer(text) is not None:
+        return False
+    if said[0] in TURNS.continuation_openers:
+        return True
+    if answering:
+        return False
+    if _opens_with_body_part(said):
+        return True
+    decision = own.decision
+    has_own = decision.concerns or decision.red_flags or decision.contraindications
+    content = [word for word in said if word not in TURNS.unfinished_endings]
+    return not has_own and bool(content) and len(normalize(text).split()) <= 4
