@@ -28,3 +28,16 @@ def test_a_turn_never_heard_or_never_spoken_is_not_kept() -> None:
     timer.decided(0.02)
     timer.first_sound(0.05)  # a tone before any line was rendered
     assert timer.turns == []
+
+
+def test_the_first_sound_is_the_heard_tone_when_one_plays() -> None:
+    timer = TurnTimer()
+    timer.heard(0.5, 0.01, "my knee hurts")
+    timer.decided(0.02, at=100.0)
+    timer.toned(100.04)
+    timer.rendered(0.1)
+    timer.first_sound(0.05)
+    (turn,) = timer.turns
+    assert turn.heard == "my knee hurts"
+    assert turn.to_first_sound == pytest.approx(0.5 + 0.01 + 0.02 + 0.04)
+    assert turn.total == pytest.approx(0.5 + 0.01 + 0.02 + 0.1 + 0.05)

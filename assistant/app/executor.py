@@ -127,7 +127,8 @@ class Executor:
                 started = time.perf_counter()
                 outputs = self.dialogue.handle(event)
                 if self.timer is not None:
-                    self.timer.decided(time.perf_counter() - started)
+                    now = time.perf_counter()
+                    self.timer.decided(now - started, now)
                 next_event = self.carry_out(outputs)
             except UserError:
                 raise

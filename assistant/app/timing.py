@@ -23,6 +23,10 @@ class TurnTiming:
     """Rendering the first spoken line of the reply."""
     playback_start: float = 0.0
     """From starting playback to the first block handed to the sound device."""
+    tone: float | None = None
+    """From the decision to the first block of the "heard" tone, when one was played."""
+    heard: str = ""
+    """What the person was heard to say (the benchmark matches turns to utterances by it)."""
 
     @property
     def after_end_of_speech(self) -> float:
@@ -31,8 +35,16 @@ class TurnTiming:
 
     @property
     def total(self) -> float:
-        """From the last speech sample to the first reply sample played."""
+        """From the last speech sample to the first sample of the reply's first line."""
         return self.end_of_speech_wait + self.after_end_of_speech
+
+    @property
+    def to_first_sound(self) -> float:
+        """From the last speech sample to the first sound in answer: the "heard" tone if one
+        was played, else the reply."""
+        if self.tone is None:
+            return self.total
+        return self.end_of_speech_wait + self.final_decoding + self.deciding + self.tone
 
 
 @dataclass
@@ -45,16 +57,24 @@ class TurnTimer:
     """The turn being measured: from an utterance heard to its first reply sound."""
     synthesised: bool = False
     """The current turn's first line has been rendered (later lines do not count)."""
+    decided_at: float | None = None
+    """When (perf_counter) the dialogue answered the current turn."""
 
-    def heard(self, end_of_speech_wait: float, final_decoding: float) -> None:
+    def heard(self, end_of_speech_wait: float, final_decoding: float, text: str = "") -> None:
         """An utterance ended: a new turn starts."""
-        self.current = TurnTiming(end_of_speech_wait, final_decoding)
+        self.current = TurnTiming(end_of_speech_wait, final_decoding, heard=text)
         self.synthesised = False
 
-    def decided(self, seconds: float) -> None:
-        """The dialogue answered the utterance."""
+    def decided(self, seconds: float, at: float | None = None) -> None:
+        """The dialogue answered the utterance (``at``: the perf_counter time it did)."""
         if self.current is not None and not self.synthesised:
             self.current.deciding = seconds
+            self.decided_at = at
+
+    def toned(self, first_block_at: float) -> None:
+        """The "heard" tone reached the device (perf_counter time of its first block)."""
+        if self.current is not None and self.decided_at is not None and self.current.tone is None:
+            self.current.tone = first_block_at - self.decided_at
 
     def rendered(self, seconds: float) -> None:
         """A line was synthesised; only the first of the turn counts."""

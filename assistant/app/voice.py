@@ -213,6 +213,9 @@ class VoiceMouth:
         if not self._earcons:
             self._earcons = {"listening": listening_started(), "heard": heard()}
         self._play(self._earcons[name])
+        first = self.speaker.first_block_at if self.speaker is not None else None
+        if name == "heard" and self.timer is not None and first is not None:
+            self.timer.toned(first)
 
     def pending_failure(self) -> Failure | None:
         """A line that could not be spoken, or a microphone lost while speaking."""
@@ -343,7 +346,7 @@ class VoiceEars:
     def _heard(self, text: str, heard: Transcript | None, fed: float, decoding: float) -> None:
         if self.timer is not None:
             last_word_end = heard.words[-1].end if heard is not None and heard.words else fed
-            self.timer.heard(max(0.0, fed - last_word_end), decoding)
+            self.timer.heard(max(0.0, fed - last_word_end), decoding, text)
         self.notes.note(f"heard: {text}")
         if self.transcript_log is not None:
             self.transcript_log.write("person", text)
