@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,7 @@ from benchmarks.corpus import (
 from benchmarks.domain_pass import decision_text
 from benchmarks.methods import NEEDS_ADAPTED, SLOTS, Heard, Plan, build
 from benchmarks.resources import linear_fit
-from benchmarks.spoken import Hearing, align, mishearings, score
+from benchmarks.spoken import Hearing, align, corpus_table, mishearings, questions_table, score
 from support import audio, speech
 from support.corpora import load, speakable
 from support.voices import ESPEAK_VOICES, NEURAL_VOICES
@@ -188,6 +189,24 @@ def test_red_flags_in_alternatives_are_asked_about_not_decided_on() -> None:
     assert scores.false_red_flags == 0.0 and scores.needless_questions == 1.0
     plain = score([asked, needless], "general")
     assert plain.asked_recall == 0.0 and plain.needless_questions == 0.0
+
+
+def test_tables_put_the_methods_side_by_side() -> None:
+    chest = "i have a crushing pain in my chest"
+    clips = [
+        hearing(chest, chest, voice="hibari heart"),
+        hearing(chest, "i am approaching paid in my chest", chest, (chest,), voice="espeak en-gb"),
+    ]
+    slots = [s for s in SLOTS if s.key in ("general", "domain")]
+    grid, summary = corpus_table(clips, slots, (None,))
+    assert "| clean | hibari heart | 1 | 100.0 % / 100.0 % | 100.0 % / 100.0 % (1) |" in grid
+    assert "| clean | espeak en-gb | 1 | 0.0 % / 100.0 % | 0.0 % / 100.0 % (1) |" in grid
+    assert summary["neural"]["clean"]["general"]["count"] == 1
+    assert set(summary) == {"hibari heart", "espeak en-gb", "neural", "espeak-ng"}
+    assert questions_table(clips, slots, (None,)) == ""  # no method gave alternatives
+    nbest = [*slots, replace(SLOTS[0], key="nbest", title="n-best")]
+    questions = questions_table(clips, nbest, (None,))
+    assert "(n-best)" in questions and "| espeak-ng voices | clean | 100.0 % | - |" in questions
 
 
 def test_alignment_and_mishearings() -> None:
