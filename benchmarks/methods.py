@@ -6,11 +6,13 @@ optionally, alternative hearings (N-best) whose red flags the assistant would as
 
 Four slots, in the order of the report's columns:
 
-- ``general``: the small model's transcript alone (the product today);
+- ``general``: the small model heard as the product hears a description (``ask --wav``,
+  ``listen``): Vosk's N-best, the best hearing decided on and shown, the close alternatives
+  (assistant/core/hearing.py) asked about;
 - ``domain``: the runtime domain pass (benchmarks/domain_pass.py) decided on beside it;
-- ``adapted``: a Vosk model folder whose language model knows the domain (``--adapted-model``);
-- ``adapted_nbest``: the same folder heard with Vosk's N-best: the best hearing is decided on,
-  the others are alternatives.
+- ``adapted``: a Vosk model folder whose language model knows the domain (``--adapted-model``),
+  its best transcript alone;
+- ``adapted_nbest``: the same folder heard as the product hears (N-best, close alternatives).
 
 A slot without what it needs (no adapted model yet) is reported as not measured. Each worker
 process builds its methods once (:func:`build`); a model folder is loaded once per process
@@ -25,12 +27,9 @@ from pathlib import Path
 from typing import Protocol
 
 from assistant.adapters import vosk_asr
-from assistant.adapters.sound import RECOGNITION_RATE
-from assistant.adapters.vosk_asr import BYTES_PER_SECOND, Transcriber
-from benchmarks.domain_pass import DomainPass, DomainRecognizer, decision_text
-
-NBEST = 5
-"""Hearings the N-best slot asks Vosk for (the best and four alternatives)."""
+from assistant.adapters.vosk_asr import Transcriber
+from assistant.core.hearing import CLOSE_SHARE, N_BEST
+from benchmarks.domain_pass import DomainPass, decision_text
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,12 @@ class Slot:
 
 
 SLOTS: tuple[Slot, ...] = (
-    Slot("general", "general model", "the small model's transcript alone (the product today)"),
+    Slot(
+        "general",
+        "general model",
+        f"the small model heard as the product hears (ask --wav, listen): its {N_BEST}-best, the "
+        "best hearing decided on, close alternatives asked about",
+    ),
     Slot(
         "domain",
         "runtime domain pass",
@@ -75,13 +79,14 @@ SLOTS: tuple[Slot, ...] = (
     Slot(
         "adapted",
         "adapted language model",
-        "a model folder whose language model was adapted to the domain (--adapted-model DIR)",
+        "a model folder whose language model was adapted to the domain (--adapted-model DIR), "
+        "its best transcript alone",
     ),
     Slot(
         "adapted_nbest",
         "adapted + N-best",
-        f"the adapted folder with Vosk's {NBEST}-best: the best hearing decided on, the others "
-        "asked about",
+        f"the adapted folder heard as the product hears: its {N_BEST}-best, the best hearing "
+        "decided on, close alternatives asked about",
     ),
 )
 NEEDS_ADAPTED = ("adapted", "adapted_nbest")
@@ -119,32 +124,42 @@ def transcriber(model_dir: Path | None) -> Transcriber:
     return Transcriber.load(model_dir)
 
 
-def _chunks(pcm: bytes) -> list[bytes]:
-    step = BYTES_PER_SECOND // 2
-    return [pcm[i : i + step] for i in range(0, len(pcm), step)]
-
-
 class Plain:
-    """One model's transcript, decided on as it is."""
+    """One model's best transcript, decided on as it is."""
+
+    def __init__(self, model: Transcriber) -> None:
+        self.model = model
+
+    def hear(self, pcm: bytes) -> Heard:
+        text = self.model.transcribe_pcm(pcm).text
+        return Heard(text, text)
+
+
+class AsTheProductHears:
+    """A model heard as the product hears a description: the best of its N-best hearings
+    decided on and shown, the close ones (assistant/core/hearing.py) kept as alternatives."""
 
     def __init__(self, model: Transcriber) -> None:
         self.model = model
         self._last: tuple[bytes, Heard] | None = None
 
     def hear(self, pcm: bytes) -> Heard:
-        # Methods that build on this one hear the same clip right after: decode it once.
+        # The domain pass builds on this hearing of the same clip right after: decode it once.
         if self._last is not None and self._last[0] is pcm:
             return self._last[1]
-        text = self.model.transcribe_pcm(pcm).text
-        heard = Heard(text, text)
-        self._last = (pcm, heard)
-        return heard
+        heard = self.model.transcribe_pcm(pcm, N_BEST)
+        close = tuple(
+            a.text for a in heard.alternatives if a.share >= CLOSE_SHARE and a.text != heard.text
+        )
+        result = Heard(heard.text, heard.text, close)
+        self._last = (pcm, result)
+        return result
 
 
 class WithDomainPass:
     """The general transcript, and the domain pass's hearings decided on beside it."""
 
-    def __init__(self, general: Plain) -> None:
+    def __init__(self, general: AsTheProductHears) -> None:
         self.general = general
         self.domain = DomainPass.load(general.model)
 
@@ -154,34 +169,14 @@ class WithDomainPass:
         return Heard(decision_text(shown, self.domain.transcribe_pcm(pcm)), shown)
 
 
-class NBest:
-    """Vosk's N-best over a model: decide on the best hearing, keep the rest as alternatives."""
-
-    def __init__(self, model: Transcriber, alternatives: int = NBEST) -> None:
-        self.model = model
-        self.alternatives = alternatives
-
-    def hear(self, pcm: bytes) -> Heard:
-        import vosk
-
-        vosk_asr._repeatable_dither()
-        recognizer = vosk.KaldiRecognizer(self.model.model, RECOGNITION_RATE)
-        recognizer.SetMaxAlternatives(self.alternatives)
-        stream = DomainRecognizer(recognizer)  # joins each segment's alternatives rank by rank
-        for chunk in _chunks(pcm):
-            stream.accept(chunk)
-        hearings = stream.finish() or ("",)
-        return Heard(hearings[0], hearings[0], hearings[1:])
-
-
 def build(plan: Plan) -> dict[str, Method]:
     """The plan's methods, by slot key, sharing loaded models."""
-    general = Plain(transcriber(None))
+    general = AsTheProductHears(transcriber(None))
     methods: dict[str, Method] = {"general": general}
     if "domain" in plan.keys:
         methods["domain"] = WithDomainPass(general)
     if plan.adapted_model is not None:
-        adapted = Plain(transcriber(plan.adapted_model))
-        methods["adapted"] = adapted
-        methods["adapted_nbest"] = NBest(adapted.model)
+        adapted = transcriber(plan.adapted_model)
+        methods["adapted"] = Plain(adapted)
+        methods["adapted_nbest"] = AsTheProductHears(adapted)
     return {key: methods[key] for key in plan.keys}
