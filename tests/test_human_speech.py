@@ -8,7 +8,7 @@ import pytest
 
 from assistant.adapters.vosk_asr import Transcriber
 from assistant.core.errors import UserError
-from support import human_speech
+from support import REPO, human_speech
 from support.human_speech import (
     asterisk_prompts,
     librivox_clips,
@@ -98,6 +98,14 @@ def test_a_missing_package_is_one_line_naming_it(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(human_speech, "ASTERISK_TEXT", human_speech.ASTERISK_TEXT.with_name("x"))
     with pytest.raises(UserError, match="apt-get install asterisk-core-sounds-en"):
         asterisk_prompts()
+
+
+def test_the_set_up_installs_every_recordings_package() -> None:
+    script = (REPO / "scripts" / "install-system-packages.sh").read_text()
+    listed = {line.split()[0] for line in script.splitlines() if line.startswith("  ")}
+    needed = {name for names in human_speech.PACKAGES.values() for name in names.split()}
+    assert needed <= listed
+    assert str(human_speech.ASTERISK_TEXT) in script  # taken from the package if dpkg skipped it
 
 
 @pytest.mark.slow
