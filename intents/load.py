@@ -171,7 +171,7 @@ _PHRASING_SETS = (
 
 
 def _phrasing(table: Mapping[str, Any], where: str) -> Phrasing:
-    unknown = set(table) - {*_PHRASING_SETS, "lead_in_reach"}
+    unknown = set(table) - {*_PHRASING_SETS, "lead_in_reach", "site_reach"}
     if unknown:
         raise LexiconError(f"{where}: [phrasing] has unknown key(s) {sorted(unknown)}")
     sets = {
@@ -185,7 +185,12 @@ def _phrasing(table: Mapping[str, Any], where: str) -> Phrasing:
         for text in _strings(table.get("past_forms", []), "phrasing.past_forms", where)
         for w in words(text)
     )
-    return Phrasing(**sets, past_forms=past, lead_in_reach=_int(table, "lead_in_reach", 4, where))
+    return Phrasing(
+        **sets,
+        past_forms=past,
+        lead_in_reach=_int(table, "lead_in_reach", 4, where),
+        site_reach=_int(table, "site_reach", 5, where),
+    )
 
 
 def _term(kind: str, entry: object, where: str) -> Term:

@@ -9,8 +9,11 @@ Pure functions, no I/O. The steps, in order:
    start within a few words after it, until a scope-ending word ("but", "just", "only",
    "and", "i" ...); "no X or Y" negates both. A few phrases negate what came just before
    ("... went away"), never a red flag. Negation words inside a matched phrase ("can't
-   sleep", "no energy") are part of that phrase, not negation;
-4. rules: terms heard through combinations ("headache" + "fever" + "stiff neck").
+   sleep", "no energy") are part of that phrase, not negation. Negation never reaches into
+   another sentence ("No fever. Stressed though.");
+4. rules: terms heard through combinations ("headache" + "fever" + "stiff neck");
+5. each match notes the body part it is about (its site), said in it or near it in its clause,
+   so the decision can tell tension in the injured knee from tension in the shoulders.
 """
 
 from __future__ import annotations
@@ -45,15 +48,31 @@ def recognize(text: str, index: LexiconIndex) -> list[Match]:
     Matches are ordered by where they were said. Never raises for any string.
     """
     lexicon = index.lexicon
-    tokens = [t for t in tokenize(text) if t.stem not in lexicon.hesitations]
+    tokens, breaks = _kept_tokens(text, lexicon)
     keys = [t.stem for t in tokens]
     hits = _find_phrases(keys, index)
-    _apply_negation(keys, hits, index)
-    matches = [_to_match(h, tokens, keys, index) for h in hits]
+    _apply_negation(keys, hits, index, breaks)
+    matches = [_to_match(h, tokens, keys, index, breaks) for h in hits]
     soft = {id(m) for m, h in zip(matches, hits, strict=True) if h.only_after}
     matches.extend(_apply_rules(matches, lexicon, soft))
     matches.sort(key=lambda m: (m.start, m.end, _KIND_ORDER[m.kind], m.name))
     return matches
+
+
+def _kept_tokens(text: str, lexicon: Lexicon) -> tuple[list[Token], frozenset[int]]:
+    """The tokens without hesitations, and the positions among them that start a sentence."""
+    tokens: list[Token] = []
+    breaks: set[int] = set()
+    pending = False  # a sentence started on a hesitation that was dropped
+    for token in tokenize(text):
+        pending = pending or token.sentence_start
+        if token.stem in lexicon.hesitations:
+            continue
+        if pending and tokens:
+            breaks.add(len(tokens))
+        pending = False
+        tokens.append(token)
+    return tokens, frozenset(breaks)
 
 
 def _find_phrases(keys: Sequence[str], index: LexiconIndex) -> list[_Hit]:
@@ -84,7 +103,9 @@ def _longer_after(
     return found is not None and found[0] >= end
 
 
-def _apply_negation(keys: Sequence[str], hits: list[_Hit], index: LexiconIndex) -> None:
+def _apply_negation(
+    keys: Sequence[str], hits: list[_Hit], index: LexiconIndex, breaks: frozenset[int]
+) -> None:
     lexicon = index.lexicon
     n = len(keys)
     if not hits or n == 0:
@@ -105,20 +126,26 @@ def _apply_negation(keys: Sequence[str], hits: list[_Hit], index: LexiconIndex) 
         # Inside a phrase ("can't sleep", "no energy") negation words belong to that phrase.
         if not any(covered[i:end]):
             if "before" in payload:
-                _negate_forward(keys, end, starts, lexicon)
+                _negate_forward(keys, end, starts, lexicon, breaks)
             elif "after" in payload:
-                _negate_backward(keys, i, hits, lexicon)
+                _negate_backward(keys, i, hits, lexicon, breaks)
         i = end
 
 
 def _negate_forward(
-    keys: Sequence[str], j: int, starts: dict[int, list[_Hit]], lexicon: Lexicon
+    keys: Sequence[str],
+    j: int,
+    starts: dict[int, list[_Hit]],
+    lexicon: Lexicon,
+    breaks: frozenset[int],
 ) -> None:
     neg = lexicon.negation
     widest = max(neg.window, neg.red_flag_window)
     count = 0  # words since the negation (or the last negated match)
     n = len(keys)
     while j < n:
+        if j in breaks:
+            return
         here = starts.get(j, [])
         reached = [
             h
@@ -144,11 +171,15 @@ def _negate_forward(
         j += 1
 
 
-def _negate_backward(keys: Sequence[str], at: int, hits: list[_Hit], lexicon: Lexicon) -> None:
+def _negate_backward(
+    keys: Sequence[str], at: int, hits: list[_Hit], lexicon: Lexicon, breaks: frozenset[int]
+) -> None:
     neg = lexicon.negation
     for h in hits:
         if h.term.kind == "red_flag" or h.end > at:
             continue  # "the chest pain went away" still needs a doctor
+        if any(h.end <= b <= at for b in breaks):
+            continue
         between = [k for k in keys[h.end : at] if k not in lexicon.fillers]
         if len(between) <= neg.after_window and not any(k in neg.scope_ends for k in between):
             h.only_after = not h.negated
@@ -156,7 +187,11 @@ def _negate_backward(keys: Sequence[str], at: int, hits: list[_Hit], lexicon: Le
 
 
 def _to_match(
-    hit: _Hit, tokens: Sequence[Token], keys: Sequence[str], index: LexiconIndex
+    hit: _Hit,
+    tokens: Sequence[Token],
+    keys: Sequence[str],
+    index: LexiconIndex,
+    breaks: frozenset[int],
 ) -> Match:
     phrasing = index.lexicon.phrasing
     start, end = _attach_body_part(hit.start, hit.end, tokens, keys, index.body_parts, phrasing)
@@ -174,7 +209,41 @@ def _to_match(
         part_of_condition=term.part_of_condition if isinstance(term, Concern) else False,
         label=term.label,
         said=_text(tokens, lead, end),
+        site=_site(start, end, keys, index.body_parts, index.lexicon, breaks),
     )
+
+
+def _site(
+    start: int,
+    end: int,
+    keys: Sequence[str],
+    parts: PhraseTrie,
+    lexicon: Lexicon,
+    breaks: frozenset[int],
+) -> str:
+    """The body part a match is about: one inside it, else the nearest within its clause
+    ("my shoulders are all knotted up"), looking back first. Its last stem, or ""."""
+    phrasing, fillers = lexicon.phrasing, lexicon.fillers
+
+    def part_at(i: int, limit: int) -> str:
+        found = parts.longest(keys, i, frozenset(), 0, frozenset())
+        return keys[found[0] - 1] if found is not None and found[0] <= limit else ""
+
+    n = len(keys)
+    for i in range(start, end):
+        if site := part_at(i, end):
+            return site
+    for i in range(start - 1, max(start - 1 - phrasing.site_reach, -1), -1):
+        if i + 1 in breaks or (keys[i] in phrasing.clause_breaks and keys[i] not in fillers):
+            break  # "so" in "so tight" is a filler, not a new clause
+        if site := part_at(i, start):
+            return site
+    for i in range(end, min(end + phrasing.site_reach, n)):
+        if i in breaks or (keys[i] in phrasing.clause_breaks and keys[i] not in fillers):
+            break
+        if site := part_at(i, n):
+            return site
+    return ""
 
 
 def _text(tokens: Sequence[Token], start: int, end: int) -> str:
@@ -298,4 +367,5 @@ def _combine(term: Term, parts: Sequence[Match], urgency: Urgency | None) -> Mat
         label=term.label,
         said=said,
         parts=tuple(unique),
+        site=next((p.site for p in unique if p.site), ""),
     )
