@@ -143,6 +143,9 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "lexicon") -> Lexicon:
             after=tuple(_strings(negation.get("after", []), "negation.after", where)),
             pseudo=tuple(_strings(negation.get("pseudo", []), "negation.pseudo", where)),
             scope_ends=_stem_set(negation.get("scope_ends", []), "negation.scope_ends", where),
+            clause_starts=_stem_set(
+                negation.get("clause_starts", []), "negation.clause_starts", where
+            ),
             window=_int(negation, "window", 5, where),
             red_flag_window=_int(negation, "red_flag_window", 3, where),
             after_window=_int(negation, "after_window", 3, where),

@@ -90,6 +90,9 @@ class Negation:
     """Templates that look like negation but are not ("not sure", "not just")."""
     scope_ends: frozenset[str]
     """Stems that end a negation's reach ("but", "just", "only", "and", "i" ...)."""
+    clause_starts: frozenset[str] = frozenset()
+    """Stems that end it even when a phrase starts with them ("no injury, i'm just sore");
+    other scope ends still let a phrase that starts with them be negated ("no it band")."""
     window: int = 5
     """How many words after a negation a concern may start and still be negated."""
     red_flag_window: int = 3

@@ -27,6 +27,10 @@ from intents.tokenize import Token, tokenize
 
 _KIND_ORDER: dict[Kind, int] = {"red_flag": 0, "concern": 1, "contraindication": 2, "symptom": 3}
 _MAX_RULE_PASSES = 4
+_SIGNS: frozenset[Kind] = frozenset({"symptom"})
+"""Families whose phrases are signs, not meanings: every sign said is heard, also where their
+phrases overlap, while for meanings only the longest reading counts ("knee replacement", not
+"knee")."""
 
 
 @dataclass
@@ -79,7 +83,9 @@ def _find_phrases(keys: Sequence[str], index: LexiconIndex) -> list[_Hit]:
     lexicon = index.lexicon
     hits: list[_Hit] = []
     n = len(keys)
-    for trie in index.families.values():
+    for kind, trie in index.families.items():
+        signs = kind in _SIGNS
+        covered: dict[str, int] = {}  # for signs: how far each one's phrases reach so far
         i = 0
         while i < n:
             found = trie.longest(keys, i, lexicon.fillers, lexicon.gap_max, lexicon.gap_stops)
@@ -90,9 +96,27 @@ def _find_phrases(keys: Sequence[str], index: LexiconIndex) -> list[_Hit]:
             if keys[i] in index.negation_starts and _longer_after(trie, keys, i, end, lexicon):
                 i += 1  # "no slept funny": the negation is a negation, not part of "no sleep"
                 continue
-            hits.extend(_Hit(index.terms[name], i, end) for name in names)
-            i = end
+            if not (signs and names):
+                hits.extend(_Hit(index.terms[name], i, end) for name in names)
+                i = end  # the longest reading, or an ignored phrase hiding its words
+                continue
+            for name, sign_end in _every_sign(trie, keys, i, lexicon).items():
+                if sign_end > covered.get(name, 0):
+                    hits.append(_Hit(index.terms[name], i, sign_end))
+                    covered[name] = sign_end
+            i += 1
     return hits
+
+
+def _every_sign(trie: PhraseTrie, keys: Sequence[str], i: int, lexicon: Lexicon) -> dict[str, int]:
+    """Where each sign said from ``i`` ends, with its own longest phrase. Signs overlap: one
+    phrase can name two ("sciatica down both legs" is back pain and both legs), and one can
+    start inside another ("my back aches at night"); rules need them all."""
+    ends: dict[str, int] = {}
+    for end, names in trie.phrases_at(keys, i, lexicon.fillers, lexicon.gap_max, lexicon.gap_stops):
+        for name in names:
+            ends[name] = max(end, ends.get(name, end))
+    return ends
 
 
 def _longer_after(
@@ -144,8 +168,8 @@ def _negate_forward(
     count = 0  # words since the negation (or the last negated match)
     n = len(keys)
     while j < n:
-        if j in breaks:
-            return
+        if j in breaks or keys[j] in neg.clause_starts:
+            return  # also before a phrase that starts with one: "no injury, i'm just sore"
         here = starts.get(j, [])
         reached = [
             h

@@ -46,7 +46,7 @@ phrases = ["can't sleep"]
 [[concern]]
 name = "tension"
 signal = "massage"
-phrases = ["tight"]
+phrases = ["tight", "i'm tight", "my grip"]
 
 [[concern]]
 name = "headache"
@@ -198,6 +198,12 @@ def test_negation_ends_with_its_sentence() -> None:
     assert heard("the stress. went away") == [("stress", False)]
 
 
+def test_a_phrase_that_starts_a_clause_is_not_negated_from_before_it() -> None:
+    assert heard("no surgery i'm so tight") == [("surgery", True), ("tension", False)]
+    # Other scope ends stop negation only between phrases: "my grip" starts with one.
+    assert heard("no my grip") == [("tension", True)]
+
+
 def test_negation_reaches_only_a_few_words() -> None:
     assert heard("no it was a long time before the surgery") == [("surgery", False)]
 
@@ -263,6 +269,44 @@ def test_a_match_knows_the_body_part_it_is_about() -> None:
 def test_a_rule_match_is_about_the_body_part_of_its_parts() -> None:
     m = only("a headache in my shoulder with a fever and a stiff neck", "meningitis")
     assert m.site == "shoulder"
+
+
+SIGNS = lexicon(
+    """
+[lists]
+body_part = ["leg", "back"]
+
+[[red_flag]]
+name = "cauda_equina"
+urgency = "emergency"
+when = [{all = ["back_pain", "both_legs"]}]
+
+[[symptom]]
+name = "back_pain"
+phrases = ["sciatica", "back pain"]
+
+[[symptom]]
+name = "both_legs"
+phrases = ["sciatica down both legs", "both legs are numb"]
+
+[[concern]]
+name = "injury"
+signal = "physiotherapy"
+phrases = ["sprain", "sprained my ankle"]
+
+[[concern]]
+name = "pain"
+phrases = ["ankle"]
+"""
+)
+
+
+def test_one_phrase_can_name_two_signs() -> None:
+    # Signs (symptoms) are not readings of the words: each with its own longest phrase.
+    heard_signs = set(names("sciatica down both legs", SIGNS))
+    assert heard_signs == {"back_pain", "both_legs", "cauda_equina"}
+    # Meanings are: the longest reading wins ("sprained my ankle", not "ankle" too).
+    assert names("i sprained my ankle", SIGNS) == ["injury"]
 
 
 def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
