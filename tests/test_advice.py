@@ -143,6 +143,13 @@ TWO_KINDS = [
     ("I have osteoarthritis and I'd really like a massage to unwind", "both"),
     ("I've got a frozen shoulder, plus my lower back is really tight from sitting", "both"),
     ("physio for my knee and something for my stress", "both"),
+    ("i twisted my ankle and i'm really stressed about my exams", "both"),
+    ("i've got arthritis and i just want to chill out", "both"),
+    ("i had my knee scoped and i'm not sleeping well", "both"),
+    ("my physio is helping my back but i'm also knackered all the time", "both"),
+    ("i pulled my hamstring and my shoulders are tight from work", "both"),
+    ("i've got tendonitis in my wrist as well as tension headaches", "both"),
+    ("i have a bad back from an old injury and i'm stressed out", "both"),
     # A caution holds massage back: physiotherapy, with the caution said.
     ("I'm recovering from a broken wrist as well as being totally burnt out", "physiotherapy"),
     ("knee surgery six weeks ago and I'm exhausted all the time", "physiotherapy"),
@@ -158,6 +165,8 @@ TWO_KINDS = [
     ("my knees ache after squash", "physiotherapy"),
     ("my knee gives way when I play football", "physiotherapy"),
     ("i'm a cyclist and my knee hurts on long rides", "physiotherapy"),
+    ("i did my knee in skiing", "physiotherapy"),
+    ("my back went when i was lifting the shopping", "physiotherapy"),
     # ... sore muscles after exercise are massage's.
     ("my legs are sore after my first 10k", "massage_therapy"),
     ("my quads are really sore after leg day", "massage_therapy"),
