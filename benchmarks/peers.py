@@ -342,8 +342,10 @@ def ask_throughput(rows: Sequence[Row], lines: int = 1000, runs: int = 5) -> tup
 def machine() -> str:
     """This machine in one line, for the report."""
     here = base_machine()
+    # The machine is shared: the load says how far the timings can be trusted.
     return (
-        f"{here.cpu}, {here.cores} logical cores, Python {here.python}, {here.system}, {here.date}"
+        f"{here.cpu}, {here.cores} logical cores, Python {here.python}, {here.system}, "
+        f"{here.date}, load average {os.getloadavg()[0]:.1f} when it ended"
     )
 
 
