@@ -101,6 +101,12 @@ NOT_RED_FLAGS: list[tuple[str, set[str]]] = [
     ("i had an operation in january and i want to relax", {"both"}),
     ("i can't straighten my arm since the fall", {"physiotherapy"}),
     ("I've got a bit of a cold and feel rotten, I just want to relax", {"massage_therapy"}),
+    # "Crushing" said of work, not of a chest.
+    ("work is crushing me and my arm is tingling from typing", {"unclear", "massage_therapy"}),
+    (
+        "my workload is crushing me and my left arm aches from the mouse",
+        {"unclear", "massage_therapy"},
+    ),
 ]
 
 
