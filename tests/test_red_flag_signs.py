@@ -101,6 +101,12 @@ NOT_RED_FLAGS: list[tuple[str, set[str]]] = [
     ("i had an operation in january and i want to relax", {"both"}),
     ("i can't straighten my arm since the fall", {"physiotherapy"}),
     ("I've got a bit of a cold and feel rotten, I just want to relax", {"massage_therapy"}),
+    # A knock to the head long past, with nothing that came of it.
+    (
+        "I hit my head last year and I'm fine now but my shoulder is stiff from a fall",
+        {"physiotherapy"},
+    ),
+    ("I banged my head as a kid and I'd like a relaxing massage", {"massage_therapy", "both"}),
     # "Crushing" said of work, not of a chest.
     ("work is crushing me and my arm is tingling from typing", {"unclear", "massage_therapy"}),
     (
