@@ -107,6 +107,9 @@ NOT_RED_FLAGS: list[tuple[str, set[str]]] = [
         {"physiotherapy"},
     ),
     ("I banged my head as a kid and I'd like a relaxing massage", {"massage_therapy", "both"}),
+    # A limb numb from the way it was sat or lain on.
+    ("my leg has gone numb from sitting cross legged", {"unclear", "massage_therapy"}),
+    ("my arm went numb from sleeping on it", {"unclear", "massage_therapy"}),
     # "Crushing" said of work, not of a chest.
     ("work is crushing me and my arm is tingling from typing", {"unclear", "massage_therapy"}),
     (
