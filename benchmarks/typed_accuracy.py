@@ -20,7 +20,8 @@ from pathlib import Path
 from assistant.core.advice import advise
 from assistant.core.errors import UserError
 from intents import load_index
-from support.corpora import CORPORA, Labelled, load, load_file
+from support import DATA
+from support.corpora import BLIND_SETS, CORPORA, Labelled, load, load_file
 from support.scoring import Score, score
 
 
@@ -28,7 +29,7 @@ def read_set(name: str) -> list[Labelled]:
     """The labelled utterances of a corpus name or of a JSON Lines file."""
     if name in CORPORA:
         return load(name)
-    path = Path(name)
+    path = DATA / BLIND_SETS[name] if name in BLIND_SETS else Path(name)
     if not path.is_file():
         raise UserError(
             f"{name!r} is neither a corpus ({', '.join(CORPORA)}) nor a file; "

@@ -23,6 +23,14 @@ CORPORA: dict[str, str] = {
 }
 """Corpus names and their files."""
 
+BLIND_SETS: dict[str, str] = {
+    "blind_a": "corpus_blind_a.jsonl",
+    "blind_b": "corpus_blind_b.jsonl",
+}
+"""Blind sets: written from the domain notes alone, scored by their totals only and never
+tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
+where that change started); blind_b after the change was finished."""
+
 
 @dataclass(frozen=True)
 class Labelled:

@@ -51,7 +51,7 @@ def test_misses_are_listed_but_never_for_a_blind_set(
         "  'hello there': unclear None [] (expected physiotherapy)",
         f"{blind}: accuracy 3/4 = 75.0%, red-flag recall 1/1 = 100.0%, false red flags 0/3 = 0.0%",
     ]
-    assert is_blind("/work/blind/blind_a.jsonl") and not is_blind("heldout2")
+    assert is_blind("support/data/corpus_blind_a.jsonl") and not is_blind("heldout2")
 
 
 @pytest.mark.parametrize(
