@@ -32,7 +32,7 @@ def librivox_pairs(transcriber: Transcriber) -> list[tuple[str, str]]:
 
 def main() -> int:
     started = time.perf_counter()
-    transcriber = Transcriber.load()
+    transcriber = Transcriber.load_general()
     load_seconds = time.perf_counter() - started
     pairs = librivox_pairs(transcriber)
     words = sum(len(reference.split()) for reference, _ in pairs)

@@ -86,7 +86,7 @@ def _load() -> None:
     global _passes
     from assistant.adapters.vosk_asr import Transcriber
 
-    _passes = DomainPass.load(Transcriber.load())
+    _passes = DomainPass.load(Transcriber.load_general())
 
 
 def _hear(task: Task) -> list[Hearing]:
@@ -296,7 +296,7 @@ def run(options: Options) -> Section:
     elapsed = time.perf_counter() - started
     from assistant.adapters.vosk_asr import Transcriber
 
-    vocabulary = len(DomainPass.load(Transcriber.load()).vocabulary)
+    vocabulary = len(DomainPass.load(Transcriber.load_general()).vocabulary)
     return report(
         hearings, chosen, len(items), noises, elapsed, options.out_dir, options.workers, vocabulary
     )
