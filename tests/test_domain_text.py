@@ -63,7 +63,8 @@ def test_only_words_the_model_knows_are_kept(sentences: list[str]) -> None:
 
 def test_a_damaged_carriers_file_is_one_line(tmp_path: Path) -> None:
     broken = tmp_path / "carriers.toml"
-    broken.write_text(CARRIERS_FILE.read_text().replace("\"it started {phrase}\"", "\"it started {phrasing}\""))
+    carriers = CARRIERS_FILE.read_text()
+    broken.write_text(carriers.replace('"it started {phrase}"', '"it started {phrasing}"'))
     with pytest.raises(UserError, match="carriers file") as error:
         load_carriers(broken)
     assert "\n" not in error.value.message
