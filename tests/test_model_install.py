@@ -45,23 +45,29 @@ def test_install_from_maven_then_path_and_verify(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     installed = tmp_path / default_spec().name
     assert (installed / "am/final.mdl").is_file()
-    # Only the model is left: no archive, no half-unpacked folder beside it.
-    assert [p.name for p in tmp_path.iterdir()] == [installed.name]
+    # Only the model and the one adapted to the lexicon are left: no archive, no half-unpacked
+    # folder beside them.
+    adapted = f"{installed.name}-therapy"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [installed.name, adapted]
     env = {"VOSK_MODEL_PATH": str(installed)}
     assert run_cli("model", "path", env=env).stdout.strip() == str(installed)
     verify = run_cli("model", "verify", env=env)
-    assert verify.returncode == 0 and "loads" in verify.stdout
+    assert verify.returncode == 0, verify.stderr
+    assert "complete and loads" in verify.stdout and "matches the lexicon" in verify.stdout
 
 
 def test_install_from_a_local_aar_and_again_is_a_no_op(aar: Path, tmp_path: Path) -> None:
-    assert run_cli("model", "install", "--from", str(aar), "--dir", str(tmp_path)).returncode == 0
-    again = run_cli("model", "install", "--from", str(aar), "--dir", str(tmp_path))
+    install = ("model", "install", "--no-adapt", "--from", str(aar), "--dir", str(tmp_path))
+    assert run_cli(*install).returncode == 0
+    again = run_cli(*install)
     assert again.returncode == 0 and "already installed" in again.stderr
+    assert [p.name for p in tmp_path.iterdir()] == [default_spec().name]  # --no-adapt
 
 
 def test_install_from_an_unpacked_folder(tmp_path: Path) -> None:
     source = Path(run_cli("model", "path").stdout.strip())
-    result = run_cli("model", "install", "--from", str(source), "--dir", str(tmp_path / "m"))
+    target = str(tmp_path / "m")
+    result = run_cli("model", "install", "--no-adapt", "--from", str(source), "--dir", target)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "m" / default_spec().name / "graph/HCLr.fst").is_file()
 
