@@ -73,9 +73,7 @@ def test_mixing_in_unigrams_opens_the_vocabulary_and_keeps_every_sum_at_one() ->
     mixed = with_unigrams(model, unigrams, 0.1)
     words = [*unigrams]
     assert mixed.logprob(("knee",), "elbow") > ARPA_ZERO  # a word only the unigrams know
-    assert mixed.logprob(("my",), "knee") == pytest.approx(
-        math.log10(0.9 * 10**-0.2 + 0.1 * 0.1)
-    )
+    assert mixed.logprob(("my",), "knee") == pytest.approx(math.log10(0.9 * 10**-0.2 + 0.1 * 0.1))
     for history in [(), (BOS,), ("my",), ("knee",)]:
         assert _total(mixed, history, words) == pytest.approx(1.0, abs=1e-6), history
 
