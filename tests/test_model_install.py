@@ -119,3 +119,18 @@ def test_corrupt_model_folder_is_reported_by_verify(tmp_path: Path) -> None:
     (broken / "am/final.mdl").write_bytes(b"not a model")
     result = run_cli("--model", str(broken), "model", "verify")
     assert_one_line_error(result, "incomplete", "--force")
+
+
+def test_install_without_the_openfst_tools_installs_the_general_model(tmp_path: Path) -> None:
+    """The adapted model is an addition: without the tools to build it, the general model is
+    still installed, and the one-line warning names the apt-get command."""
+    source = Path(run_cli("model", "path").stdout.strip())
+    target = tmp_path / "m"
+    result = run_cli(
+        "model", "install", "--from", str(source), "--dir", str(target), env={"PATH": str(tmp_path)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert (target / default_spec().name / "graph/HCLr.fst").is_file()
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    assert len(warnings) == 1 and "apt-get install libfst-tools" in warnings[0]
+    assert [p.name for p in target.iterdir()] == [default_spec().name]
