@@ -44,7 +44,7 @@ def voice_figures(transcriber: Transcriber, voice: Voice, rate: float) -> tuple[
 
 def main() -> int:
     started = time.perf_counter()
-    transcriber = Transcriber.load()
+    transcriber = Transcriber.load_general()
     print(f"model load time: {time.perf_counter() - started:.2f} s")
     clips = librivox_clips()
     words = sum(len(c.reference.split()) for c in clips)

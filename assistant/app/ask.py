@@ -104,6 +104,8 @@ def _transcribe(paths: Sequence[Path], model: Path | None) -> list[Transcript]:
         read_format(path)  # every file checked before the model loads
 
     transcriber = Transcriber.load(model)
+    if transcriber.note:
+        print(transcriber.note, file=sys.stderr, flush=True)
     return [transcriber.transcribe_file(path, N_BEST) for path in paths]
 
 

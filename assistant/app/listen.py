@@ -89,8 +89,11 @@ def _run_voice(
         synthesizer = Synthesizer(settings.rate, settings.voice, settings.volume)
     speaker = None if options.mute or synthesizer is None else Speaker(synthesizer)
     try:
+        transcriber = Transcriber.load(options.model)
+        if transcriber.note:
+            print(f"Warning: {transcriber.note}", file=sys.stderr, flush=True)
         conversation = voice_conversation(
-            settings, Transcriber.load(options.model), speaker, synthesizer,
+            settings, transcriber, speaker, synthesizer,
             options.save_replies, transcript_log=transcript_log,
         )  # fmt: skip
         with contextlib.closing(conversation):
