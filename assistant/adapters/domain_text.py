@@ -58,6 +58,8 @@ class Shape:
     """A phrase whose first word ends so takes this shape."""
     last_words: frozenset[str] = frozenset()
     """A phrase that ends in one of these takes this shape."""
+    alone_endings: tuple[str, ...] = ()
+    """A one-word phrase ending so takes this shape ("twisted": said before "my ankle")."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ def _parse(data: Mapping[str, Any]) -> Carriers:
             lists=_strings(entry.get("lists", []), "lists"),
             first_word_endings=_strings(entry.get("first_word_endings", []), "endings"),
             last_words=frozenset(_strings(entry.get("last_words", []), "last_words")),
+            alone_endings=_strings(entry.get("alone_endings", []), "alone_endings"),
         )
         for entry in data["shape"]
     )
@@ -233,6 +236,7 @@ class _Writer:
                 or self._fits(shape.name, words[0])
                 or (shape.first_word_endings and words[0].endswith(shape.first_word_endings))
                 or words[-1] in shape.last_words
+                or (len(words) == 1 and words[0].endswith(shape.alone_endings or ("\0",)))
             ):
                 return shape
         return self.carriers.shapes[-1]
