@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import stat
 import tarfile
@@ -33,15 +32,6 @@ class Member:
     """Path inside the archive, with forward slashes."""
     size: int
     """Unpacked size in bytes."""
-
-
-def sha256_of(path: Path) -> str:
-    """SHA-256 of a file, read in chunks so large archives do not fill memory."""
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def check_member_name(archive: Path, name: str) -> PurePosixPath:

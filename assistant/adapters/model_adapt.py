@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.adapters import ngram, openfst
-from assistant.adapters.archive import sha256_of
+from assistant.adapters.checksum import sha256_of
 from assistant.adapters.domain_text import domain_sentences, load_carriers
 from assistant.adapters.installation import command
 from assistant.adapters.model_stamp import (

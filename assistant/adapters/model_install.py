@@ -18,7 +18,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from assistant.adapters.archive import copy_model_folder, extract_model, sha256_of
+from assistant.adapters.archive import copy_model_folder, extract_model
+from assistant.adapters.checksum import sha256_of
 from assistant.adapters.installation import command
 from assistant.adapters.model_store import (
     Archive,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import tomli_w
 
-from assistant.adapters.archive import sha256_of
+from assistant.adapters.checksum import sha256_of
 from assistant.adapters.domain_text import CARRIERS_FILE
 from intents.load import DEFAULT_LEXICON
 
