@@ -78,17 +78,6 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
 
 
-def installed_adapted_model() -> Path | None:
-    """The product's adapted model (``model adapt``) when it matches the lexicon, else None."""
-    from assistant.adapters.model_store import hearing_model_dir
-
-    try:
-        choice = hearing_model_dir()
-    except UserError:
-        return None
-    return choice.path if choice.adapted else None
-
-
 def _run(args: argparse.Namespace, argv: list[str], invoked: str) -> int:
     chosen = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = [s for s in chosen if s not in SECTIONS]
@@ -97,8 +86,6 @@ def _run(args: argparse.Namespace, argv: list[str], invoked: str) -> int:
     if args.workers < 1:
         raise UserError("--workers must be at least 1.")
     adapted = args.adapted_model
-    if adapted is None:
-        adapted = installed_adapted_model()
     if adapted is not None and not (adapted / "graph").is_dir():
         raise UserError(
             f"{adapted} is not a Vosk model folder (it has no graph/); give the folder that "
