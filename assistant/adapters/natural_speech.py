@@ -115,23 +115,24 @@ class NaturalVoice:
     def stream(self, text: str, *, cache: bool = False) -> Iterator[SpokenAudio]:
         """The sound of ``text`` one sentence at a time, each as soon as it is made; with
         cache=True a prompt said before comes back whole at once."""
-        key = (text, self.rate, self.volume)
-        if cache and key in self._cache:
-            self._cache.move_to_end(key)
-            yield self._cache[key]
+        cached = self._cached(text) if cache else None
+        if cached is not None:
+            yield cached
             return
         pieces = []
         for piece in self._sentences(text):
             pieces.append(piece)
             yield piece
         if cache:
-            self._remember(key, pieces)
+            self._remember(text, pieces)
 
     def synthesize(self, text: str, *, cache: bool = False) -> SpokenAudio:
-        """The whole sound of ``text``."""
-        pieces = [piece.samples for piece in self.stream(text, cache=cache)]
-        samples = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int16)
-        return make_audio(samples, self.sample_rate)
+        """The whole sound of ``text``; with cache=True a prompt said before is not made again."""
+        cached = self._cached(text) if cache else None
+        if cached is not None:
+            return cached
+        pieces = list(self._sentences(text))
+        return self._remember(text, pieces) if cache else self._joined(pieces)
 
     def save_wav(self, text: str, path: Path) -> SpokenAudio:
         """Render text and write it to a private WAV file (for --save-replies)."""
@@ -158,8 +159,21 @@ class NaturalVoice:
                 return
             yield make_audio(np.asarray(chunk.audio_int16_array, dtype=np.int16), chunk.sample_rate)
 
-    def _remember(self, key: tuple[str, int, float], pieces: list[SpokenAudio]) -> None:
-        samples = np.concatenate([p.samples for p in pieces]) if pieces else np.zeros(0, np.int16)
-        self._cache[key] = make_audio(samples, self.sample_rate)
+    def _cached(self, text: str) -> SpokenAudio | None:
+        key = (text, self.rate, self.volume)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        return None
+
+    def _remember(self, text: str, pieces: list[SpokenAudio]) -> SpokenAudio:
+        audio = self._joined(pieces)
+        self._cache[(text, self.rate, self.volume)] = audio
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
+        return audio
+
+    def _joined(self, pieces: list[SpokenAudio]) -> SpokenAudio:
+        samples = [piece.samples for piece in pieces]
+        joined = np.concatenate(samples) if samples else np.zeros(0, dtype=np.int16)
+        return make_audio(joined, self.sample_rate)
