@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from support.audio import RATE
 
@@ -38,6 +39,8 @@ PACKAGES = "speech-dispatcher speech-dispatcher-espeak-ng python3-speechd pulsea
 AUDIBLE = 300
 """A 10 ms block of the monitor counts as sound when a sample exceeds this."""
 BLOCK_SECONDS = 0.01
+FILE_RATE = 22050
+"""Samples a second in the file output: espeak-ng's own rate, which ALSA's file plugin keeps."""
 
 Output = Literal["pulse", "file"]
 
@@ -96,6 +99,13 @@ class PrivateDispatcher:
     def spoken_bytes(self) -> int:
         """How much the daemon has written so far (output "file")."""
         return self.spoken_file.stat().st_size if self.spoken_file.exists() else 0
+
+    def spoken_since(self, mark: int) -> npt.NDArray[np.int16]:
+        """The samples (at FILE_RATE) the daemon wrote after ``mark`` (output "file")."""
+        with self.spoken_file.open("rb") as file:
+            file.seek(mark)
+            data = file.read()
+        return np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2").astype(np.int16)
 
 
 def _wait_for_socket(path: Path, process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
