@@ -198,7 +198,14 @@ def _warm_up(dispatcher: PrivateDispatcher) -> None:
 
 
 class MonitorRecorder:
-    """Records the null sink's monitor (16 kHz mono) in a thread, noting when sound was heard."""
+    """Records the null sink's monitor (16 kHz mono) in a thread, and tells when each sample was
+    played.
+
+    The monitor delivers samples without a gap, silence included, on the sink's own clock, so
+    sample ``i`` was played ``i / RATE`` seconds after the first. When the first was played is
+    taken from the read that came soonest after its samples (each read comes after them, and a
+    busy machine only delays a read), so a slow reader does not shift the times.
+    """
 
     def __init__(self, dispatcher: PrivateDispatcher) -> None:
         self._process = subprocess.Popen(
@@ -207,8 +214,8 @@ class MonitorRecorder:
             env=dispatcher.env, stdout=subprocess.PIPE,
         )  # fmt: skip
         self.pcm = bytearray()
-        self.sound_at: list[float] = []
-        """perf_counter() times of the audible 10 ms blocks."""
+        self._started = float("inf")
+        """perf_counter() time of the first sample: the earliest the reads allow."""
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
@@ -221,8 +228,7 @@ class MonitorRecorder:
             now = time.perf_counter()
             with self._lock:
                 self.pcm.extend(data)
-                if np.abs(np.frombuffer(data, dtype="<i2")).max(initial=0) > AUDIBLE:
-                    self.sound_at.append(now)
+                self._started = min(self._started, now - len(self.pcm) / (2 * RATE))
 
     def mark(self) -> int:
         """Where the recording is now (a byte offset for ``since``)."""
@@ -235,9 +241,15 @@ class MonitorRecorder:
             return bytes(self.pcm[mark:])
 
     def sound_between(self, start: float, end: float) -> list[float]:
-        """The audible blocks heard between two perf_counter() times."""
+        """When (perf_counter) the audible 10 ms blocks between two times were played."""
         with self._lock:
-            return [at for at in self.sound_at if start <= at <= end]
+            samples = np.frombuffer(bytes(self.pcm), dtype="<i2")
+            started = self._started
+        size = int(RATE * BLOCK_SECONDS)
+        blocks = samples[: len(samples) // size * size].reshape(-1, size)
+        loud = np.flatnonzero(np.abs(blocks.astype(np.int32)).max(axis=1) > AUDIBLE)
+        times = started + loud * BLOCK_SECONDS
+        return [float(at) for at in times if start <= at <= end]
 
     def close(self) -> None:
         """Stop recording."""

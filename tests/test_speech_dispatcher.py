@@ -134,7 +134,9 @@ def test_speak_lasts_from_before_the_first_sound_to_after_the_last(
     sound = recorder.sound_between(called - 1.0, returned + 0.5)
     assert spoken.finished and spoken.first_sound_at is not None
     assert len(sound) > 100  # seconds of speech, in 10 ms blocks
-    assert called <= spoken.first_sound_at <= sound[0]  # BEGIN comes before the sound
+    # BEGIN comes with the first sound: it is timed when our client's thread takes it, which a
+    # busy machine can delay a little past the sound itself.
+    assert called <= spoken.first_sound_at <= sound[0] + 0.2
     assert sound[-1] <= returned
 
 
@@ -175,11 +177,14 @@ def test_our_lines_queue_with_orcas_instead_of_over_them(
         # Orca is speaking when our line comes: ours waits for its end, neither is cut off.
         orca.speak(LONG, callback=on_event, event_types=("end", "cancel"))
         time.sleep(0.8)
+        called = time.perf_counter()
         spoken = speaker.speak(Say(GREETING, "greeting"))
         assert done.wait(10)
         assert [name for name, _ in orca_events] == ["end"]
         assert spoken.finished and spoken.first_sound_at is not None
-        assert spoken.first_sound_at >= orca_events[0][1]
+        # Orca's line had most of its ten seconds to go: ours began only after it. (Each time
+        # is when a client's thread took the event, so the two are not compared directly.)
+        assert spoken.first_sound_at - called > 5.0
 
         # We are speaking when Orca's line comes: it waits for ours; our stop cancels only ours.
         orca_events.clear()
