@@ -45,6 +45,10 @@ from support.speech_dispatcher import (
     private_dispatcher,
 )
 
+# Debian's client ends its reading thread with sys.exit() once a connection is closed: Python's
+# threading ignores that, pytest reports it.
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+
 REPLY = advise("i twisted my ankle playing football").reply.reply
 LONG = (
     "My calf is hot, red and swollen after a long flight, and the pain gets worse when I walk "
