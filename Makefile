@@ -8,6 +8,7 @@ STAMP := $(VENV)/.setup-stamp
 
 setup: $(STAMP)
 	@$(PY) -m assistant model path >/dev/null 2>&1 || $(PY) -m assistant model install
+	@$(PY) -m assistant model adapt
 
 # Re-run only when the dependencies change, so a second `make` takes seconds.
 $(STAMP): pyproject.toml scripts/install-system-packages.sh

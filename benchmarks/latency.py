@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from benchmarks import turn_taking
 from benchmarks.loop_runner import LoopRun, corpus_texts, run_loop, spoken_session
 
 PARTS = ("end_of_speech_wait", "final_decoding", "deciding", "synthesis", "playback_start")
@@ -38,6 +39,13 @@ class LatencyResult:
     """Utterances spoken into the microphone (goodbye included)."""
     exit_code: int
     """The loop's exit code."""
+    turn_taking: list[turn_taking.TurnTakingResult] = field(default_factory=list)
+    """Per voice: descriptions spoken whole and with a pause inside, and controls."""
+    last_speech_to_reply_ms: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Per voice, complete descriptions spoken whole: median and p95 of the last speech
+    sample -> first reply sound."""
+    cut_off_rate: dict[str, float] = field(default_factory=dict)
+    """Per voice: share of the descriptions with a pause inside answered before the end."""
 
 
 def _median_p95(values: list[float]) -> tuple[float, float]:
@@ -61,14 +69,19 @@ def _idle_cpu(run: LoopRun) -> float:
 def measure(quick: bool = False) -> LatencyResult:
     """Speak corpus utterances into the loop and time every turn."""
     texts = corpus_texts(limit=6, step=60) if quick else corpus_texts(limit=40, step=9)
+    # Without the safety check, every description is answered with advice (what is timed).
     run = run_loop(
-        spoken_session(texts, GAP_SECONDS, lead_in=LEAD_IN_SECONDS), timings=True, sample_every=0.5
+        spoken_session(texts, GAP_SECONDS, lead_in=LEAD_IN_SECONDS),
+        timings=True,
+        sample_every=0.5,
+        safety_check=False,
     )
     parts = {name: _median_p95([t[name] for t in run.timings]) for name in PARTS}
     after = [sum(t[name] for name in PARTS[1:]) for t in run.timings]
     total = [sum(t[name] for name in PARTS) for t in run.timings]
     parts["after_end_of_speech"] = _median_p95(after)
     parts["total"] = _median_p95(total)
+    voices = turn_taking.measure(quick)
     return LatencyResult(
         turns=len(run.timings),
         parts=parts,
@@ -78,6 +91,13 @@ def measure(quick: bool = False) -> LatencyResult:
         heard=len(run.heard()),
         spoken=len(texts) + 1,
         exit_code=run.exit_code,
+        turn_taking=voices,
+        last_speech_to_reply_ms={
+            v.voice: {"median": v.whole_ms[0], "p95": v.whole_ms[1]}
+            for v in voices
+            if v.whole_ms is not None
+        },
+        cut_off_rate={v.voice: v.cut_off_rate for v in voices},
     )
 
 
@@ -114,6 +134,8 @@ def to_markdown(result: LatencyResult) -> str:
             f"| peak resident memory in the loop (target ≤ 350 MB) | {result.peak_rss_mb:.0f} MB |",
             f"| CPU while listening to silence (target ≤ 10 % of a core) "
             f"| {result.idle_cpu_percent:.1f} % |",
+            "",
+            turn_taking.to_markdown(result.turn_taking),
         ]
     )
 

@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from support import REPO
 from support.audio import silence
@@ -69,7 +69,7 @@ class LoopRun:
     """Status notes ("listening", "heard: …") with the time since start they appeared."""
     samples: list[Sample] = field(default_factory=list)
     """Memory and CPU, sampled every `sample_every` seconds."""
-    timings: list[dict[str, float]] = field(default_factory=list)
+    timings: list[dict[str, Any]] = field(default_factory=list)
     """Per-turn TurnTiming values, when asked for."""
     stderr_other: list[str] = field(default_factory=list)
     """Anything on stderr that is not a status note (warnings, tracebacks)."""
@@ -105,8 +105,9 @@ from assistant.app.listen import voice_conversation
 from assistant.app.timing import TurnTimer
 from assistant.core.settings import Settings
 
-timings_path = sys.argv[1]
-settings = Settings(no_speech_timeout=0)  # the benchmark pauses are not timeouts
+timings_path, safety_check = sys.argv[1], sys.argv[2] == "1"
+# The benchmark pauses are not timeouts.
+settings = Settings(no_speech_timeout=0, safety_check=safety_check)
 synthesizer = Synthesizer(settings.rate, settings.voice, settings.volume)
 timer = TurnTimer() if timings_path else None
 conversation = voice_conversation(
@@ -121,16 +122,25 @@ sys.exit(code)
 
 
 def run_loop(
-    mic_audio: bytes, *, timings: bool = False, sample_every: float = 1.0, timeout: float = 3600
+    mic_audio: bytes,
+    *,
+    timings: bool = False,
+    sample_every: float = 1.0,
+    timeout: float = 3600,
+    safety_check: bool = True,
 ) -> LoopRun:
-    """Run the conversation over mic_audio to its goodbye; watch it from outside."""
+    """Run the conversation over mic_audio to its goodbye; watch it from outside.
+
+    ``safety_check`` False leaves out the question before the first advice, for benchmarks
+    that time the answers to descriptions rather than hold a conversation.
+    """
     with tempfile.TemporaryDirectory(prefix="loop-") as folder:
         devices = make_virtual_audio(Path(folder) / "devices", mic_audio, trailing_silence=5.0)
         env = {**devices.env, "THERAPY_ASSISTANT_CONFIG": str(Path(folder) / "settings.toml")}
         timings_path = str(Path(folder) / "timings.json") if timings else ""
         started = time.monotonic()
         child = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, timings_path],
+            [sys.executable, "-c", _CHILD, timings_path, "1" if safety_check else "0"],
             env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         captions: list[str] = []

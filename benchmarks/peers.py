@@ -13,8 +13,10 @@ the table compares only the understanding step:
   then applied to the terms heard, as for Adapt.
 
 Neither peer knows negation or inflection; that is the point of the comparison.
-Run: ``python -m benchmarks.peers`` (needs the ``bench`` extra: adapt-parser, hassil).
-Writes docs/peers.md unless ``--no-write``.
+Run: ``python -m benchmarks.peers [--blind FILE ...]`` (needs the ``bench`` extra: adapt-parser,
+hassil). A blind set (written by someone who saw neither the lexicon nor the corpora) gets
+columns of its own, by totals only: its sentences are never printed. Writes docs/peers.md unless
+``--no-write``.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from intents.recognize import recognize  # noqa: E402
 from intents.templates import GAP, expand  # noqa: E402
 from support.corpora import Labelled as Row  # noqa: E402
 from support.corpora import load as load_rows  # noqa: E402
+from support.corpora import load_file  # noqa: E402
 
 CORPORA = ("corpus", "heldout", "heldout2")
 COLUMN = {
@@ -238,35 +241,52 @@ class Result:
     version: str
     build_s: float
     accuracy: dict[str, float]
+    """Per set."""
+    blind_recall: dict[str, float]
+    """Red-flag recall per blind set."""
     red_flag_recall: float
     false_red_flags: float
     negation: float
     per_second: float
 
 
+def is_blind(name: str) -> bool:
+    """A blind set's name (the others are corpora of support/corpora.py)."""
+    return name not in CORPORA
+
+
 def score(matcher: Matcher, corpora: dict[str, list[Row]], min_seconds: float) -> Result:
-    accuracy = {}
+    """Accuracy per set; red-flag recall per blind set; recall, false red flags, negation and
+    speed over the corpora alone, so a blind set leaves their meaning as it was."""
+    accuracy, blind_recall = {}, {}
     flagged = caught = others = false = neg_total = neg_right = 0
     all_rows: list[Row] = []
     for name, rows in corpora.items():
-        right = 0
+        right = set_flagged = set_caught = 0
         for row in rows:
             d = matcher.decide(row.text)
             ok = d.recommendation in row.expected
             right += ok
-            if row.category == "red_flag":
-                flagged += 1
-                caught += d.recommendation == "see_doctor" and urgency_rank(d.urgency) >= max(
-                    urgency_rank(row.urgency), 1
-                )
-            else:
+            escalated = d.recommendation == "see_doctor" and urgency_rank(d.urgency) >= max(
+                urgency_rank(row.urgency), 1
+            )
+            set_flagged += row.red_flag
+            set_caught += row.red_flag and escalated
+            if is_blind(name):
+                continue
+            if not row.red_flag:
                 others += 1
                 false += d.urgency is not None and "see_doctor" not in row.expected
-            if row.category.startswith("negation") or "negation" in row.category:
+            if "negation" in row.category:
                 neg_total += 1
                 neg_right += ok
         accuracy[name] = right / len(rows)
-        all_rows.extend(rows)
+        if is_blind(name):
+            blind_recall[name] = set_caught / set_flagged if set_flagged else 1.0
+        else:
+            flagged += set_flagged
+            caught += set_caught
+            all_rows.extend(rows)
     texts = [r.text for r in all_rows]
     done, start = 0, time.perf_counter()
     while True:
@@ -281,6 +301,7 @@ def score(matcher: Matcher, corpora: dict[str, list[Row]], min_seconds: float) -
         matcher.version,
         0.0,
         accuracy,
+        blind_recall,
         caught / flagged,
         false / others,
         neg_right / neg_total,
@@ -321,17 +342,24 @@ def ask_throughput(rows: Sequence[Row], lines: int = 1000, runs: int = 5) -> tup
 def machine() -> str:
     """This machine in one line, for the report."""
     here = base_machine()
+    # The machine is shared: the load says how far the timings can be trusted.
     return (
-        f"{here.cpu}, {here.cores} logical cores, Python {here.python}, {here.system}, {here.date}"
+        f"{here.cpu}, {here.cores} logical cores, Python {here.python}, {here.system}, "
+        f"{here.date}, load average {os.getloadavg()[0]:.1f} when it ended"
     )
 
 
+def column(name: str) -> str:
+    """The heading of a set's column."""
+    return f"accuracy / red-flag recall, {name} (blind)" if is_blind(name) else COLUMN[name]
+
+
 def table(results: Sequence[Result], corpora: dict[str, list[Row]]) -> str:
-    names = [c for c in CORPORA if c in corpora]
+    names = [*(c for c in CORPORA if c in corpora), *(c for c in corpora if is_blind(c))]
     columns = [
         "matcher",
         "version",
-        *(COLUMN[c] for c in names),
+        *(column(c) for c in names),
         "red-flag recall",
         "false red flags",
         "negation cases",
@@ -341,7 +369,12 @@ def table(results: Sequence[Result], corpora: dict[str, list[Row]]) -> str:
     head = "| " + " | ".join(columns) + " |\n" + "|---" * len(columns) + "|\n"
     lines = []
     for r in results:
-        acc = [f"{r.accuracy[c] * 100:.1f} %" for c in CORPORA if c in corpora]
+        acc = [
+            f"{r.accuracy[c] * 100:.1f} % / {r.blind_recall[c] * 100:.1f} %"
+            if is_blind(c)
+            else f"{r.accuracy[c] * 100:.1f} %"
+            for c in names
+        ]
         lines.append(
             f"| {r.name} | {r.version} | {' | '.join(acc)} | {r.red_flag_recall * 100:.1f} % "
             f"| {r.false_red_flags * 100:.1f} % | {r.negation * 100:.1f} % "
@@ -356,9 +389,10 @@ def write_doc(
     command: str,
     ask: tuple[float, float] | None,
 ) -> str:
-    sizes = ", ".join(f"{name} {len(rows)}" for name, rows in corpora.items())
-    flagged = sum(r.category == "red_flag" for rows in corpora.values() for r in rows)
-    negation = sum("negation" in r.category for rows in corpora.values() for r in rows)
+    sizes = ", ".join(f"{name} {len(corpora[name])}" for name in CORPORA)
+    tuned = [rows for name, rows in corpora.items() if not is_blind(name)]
+    flagged = sum(r.red_flag for rows in tuned for r in rows)
+    negation = sum("negation" in r.category for rows in tuned for r in rows)
     return f"""# Peers, side by side
 
 Our matcher (`intents/`) against two open-source intent matchers, each given the same
@@ -382,13 +416,23 @@ Neither handles negation ("no chest pain" still reads as chest pain, so they ove
 nor inflection beyond the forms written, which is what our matcher adds. The held-out corpus
 1 was written after the lexicon; its first score, before the lexicon was widened for it, was
 74.7 % accuracy and 10 of 15 red flags (see its commit). Held-out 2 was written and committed
-before it was ever scored, and the lexicon has not been changed for it: it is the fairest
-estimate of how the matcher does on new sentences. Red-flag recall, false red flags and
-negation are over all three corpora.
+before it was ever scored, and the lexicon has not been changed for it.{_blind_note(corpora)}
+Red-flag recall, false red flags and negation are over the three corpora.
 
 {_ask_section(ask)}
 Made with `{command}` on {machine()}.
 """
+
+
+def _blind_note(corpora: dict[str, list[Row]]) -> str:
+    blind = [f"{name} ({len(rows)} utterances)" for name, rows in corpora.items() if is_blind(name)]
+    if not blind:
+        return ""
+    return (
+        f" The blind sets, {', '.join(blind)}, were written by someone who had seen neither the"
+        " lexicon nor the corpora, and are scored by their totals only: they are the fairest"
+        " estimate of how the matcher does on new sentences."
+    )
 
 
 def _ask_section(ask: tuple[float, float] | None) -> str:
@@ -410,8 +454,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--only", nargs="*", default=None, help="subset of matchers: ours adapt hassil"
     )
+    parser.add_argument(
+        "--blind",
+        nargs="*",
+        type=Path,
+        default=[],
+        help="blind sets (JSON Lines files like the corpora), each scored in a column of its own",
+    )
     args = parser.parse_args(argv)
     corpora = {name: load_rows(name) for name in CORPORA}
+    for path in args.blind:
+        if path.stem in corpora or not path.is_file():
+            print(f"error: {path} is not a file, or is named like a corpus.", file=sys.stderr)
+            return 2
+        corpora[path.stem] = load_file(path)
     chosen: dict[str, Callable[[], Matcher]] = {
         "ours": Ours,
         "adapt": AdaptPeer,
@@ -430,7 +486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results.append(result)
     command = "python -m benchmarks.peers" + (" " + " ".join(argv) if argv else "")
     print(table(results, corpora))
-    ask = ask_throughput([r for rows in corpora.values() for r in rows])
+    ask = ask_throughput([r for name in CORPORA for r in corpora[name]])
     print(f"ask --json --stdin: 1 line {ask[0]:.2f} s, 1000 lines {ask[1]:.2f} s")
     if not args.no_write:
         DOC.parent.mkdir(exist_ok=True)

@@ -56,20 +56,33 @@ class PhraseTrie:
         Filler words inside a phrase are stepped over; a gap in a phrase stands for up to
         ``gap_max`` words that are not ``gap_stops``.
         """
+        best: tuple[int, tuple[str, ...]] | None = None
+        for end, payload in self.phrases_at(keys, start, fillers, gap_max, gap_stops):
+            if best is None or end > best[0]:
+                best = (end, payload)
+        return best
+
+    def phrases_at(
+        self,
+        keys: Sequence[str],
+        start: int,
+        fillers: frozenset[str],
+        gap_max: int,
+        gap_stops: frozenset[str],
+    ) -> list[tuple[int, tuple[str, ...]]]:
+        """The end and payload of every phrase starting at ``start``, in the order found."""
         first = self.root.get(keys[start]) if start < len(keys) else None
         if first is None:
-            return None
-        best: list[tuple[int, tuple[str, ...]] | None] = [None]
+            return []
+        found: list[tuple[int, tuple[str, ...]]] = []
         n = len(keys)
 
         def walk(node: Node, i: int, skips: int) -> None:
             # ``node`` was reached by consuming a real key just before position ``i``.
             payload = node.get(_END)
             if payload is not None:
-                found = best[0]
-                if found is None or i > found[0]:
-                    assert isinstance(payload, tuple)
-                    best[0] = (i, payload)
+                assert isinstance(payload, tuple)
+                found.append((i, payload))
             gap = node.get(GAP)
             if gap is not None:
                 assert isinstance(gap, dict)
@@ -100,7 +113,7 @@ class PhraseTrie:
 
         assert isinstance(first, dict)
         walk(first, start + 1, 0)
-        return best[0]
+        return found
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,9 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "lexicon") -> Lexicon:
             after=tuple(_strings(negation.get("after", []), "negation.after", where)),
             pseudo=tuple(_strings(negation.get("pseudo", []), "negation.pseudo", where)),
             scope_ends=_stem_set(negation.get("scope_ends", []), "negation.scope_ends", where),
+            clause_starts=_stem_set(
+                negation.get("clause_starts", []), "negation.clause_starts", where
+            ),
             window=_int(negation, "window", 5, where),
             red_flag_window=_int(negation, "red_flag_window", 3, where),
             after_window=_int(negation, "after_window", 3, where),
@@ -171,7 +174,7 @@ _PHRASING_SETS = (
 
 
 def _phrasing(table: Mapping[str, Any], where: str) -> Phrasing:
-    unknown = set(table) - {*_PHRASING_SETS, "lead_in_reach"}
+    unknown = set(table) - {*_PHRASING_SETS, "lead_in_reach", "site_reach"}
     if unknown:
         raise LexiconError(f"{where}: [phrasing] has unknown key(s) {sorted(unknown)}")
     sets = {
@@ -185,7 +188,12 @@ def _phrasing(table: Mapping[str, Any], where: str) -> Phrasing:
         for text in _strings(table.get("past_forms", []), "phrasing.past_forms", where)
         for w in words(text)
     )
-    return Phrasing(**sets, past_forms=past, lead_in_reach=_int(table, "lead_in_reach", 4, where))
+    return Phrasing(
+        **sets,
+        past_forms=past,
+        lead_in_reach=_int(table, "lead_in_reach", 4, where),
+        site_reach=_int(table, "site_reach", 5, where),
+    )
 
 
 def _term(kind: str, entry: object, where: str) -> Term:

@@ -90,6 +90,9 @@ class Negation:
     """Templates that look like negation but are not ("not sure", "not just")."""
     scope_ends: frozenset[str]
     """Stems that end a negation's reach ("but", "just", "only", "and", "i" ...)."""
+    clause_starts: frozenset[str] = frozenset()
+    """Stems that end it even when a phrase starts with them ("no injury, i'm just sore");
+    other scope ends still let a phrase that starts with them be negated ("no it band")."""
     window: int = 5
     """How many words after a negation a concern may start and still be negated."""
     red_flag_window: int = 3
@@ -123,6 +126,9 @@ class Phrasing:
     """A quote never reaches back past these ("and", "but", "because")."""
     lead_in_reach: int = 4
     """How many words back a quote may start."""
+    site_reach: int = 5
+    """How many words either side, within its clause, a match looks for the body part it is
+    about ("my shoulders are all knotted")."""
 
 
 @dataclass(frozen=True)
@@ -196,3 +202,6 @@ class Match:
     """The words with the speaker's lead-in ("i think i sprained my ankle"), to quote back."""
     parts: tuple[Match, ...] = ()
     """For a term heard through a rule: the matches that made it up."""
+    site: str = ""
+    """The body part it is about, as the stem of its last word ("knee", "back"): said in it,
+    else the nearest in its clause; empty when none was said."""

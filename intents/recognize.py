@@ -9,8 +9,11 @@ Pure functions, no I/O. The steps, in order:
    start within a few words after it, until a scope-ending word ("but", "just", "only",
    "and", "i" ...); "no X or Y" negates both. A few phrases negate what came just before
    ("... went away"), never a red flag. Negation words inside a matched phrase ("can't
-   sleep", "no energy") are part of that phrase, not negation;
-4. rules: terms heard through combinations ("headache" + "fever" + "stiff neck").
+   sleep", "no energy") are part of that phrase, not negation. Negation never reaches into
+   another sentence ("No fever. Stressed though.");
+4. rules: terms heard through combinations ("headache" + "fever" + "stiff neck");
+5. each match notes the body part it is about (its site), said in it or near it in its clause,
+   so the decision can tell tension in the injured knee from tension in the shoulders.
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ from intents.tokenize import Token, tokenize
 
 _KIND_ORDER: dict[Kind, int] = {"red_flag": 0, "concern": 1, "contraindication": 2, "symptom": 3}
 _MAX_RULE_PASSES = 4
+_SIGNS: frozenset[Kind] = frozenset({"symptom"})
+"""Families whose phrases are signs, not meanings: every sign said is heard, also where their
+phrases overlap, while for meanings only the longest reading counts ("knee replacement", not
+"knee")."""
 
 
 @dataclass
@@ -45,22 +52,40 @@ def recognize(text: str, index: LexiconIndex) -> list[Match]:
     Matches are ordered by where they were said. Never raises for any string.
     """
     lexicon = index.lexicon
-    tokens = [t for t in tokenize(text) if t.stem not in lexicon.hesitations]
+    tokens, breaks = _kept_tokens(text, lexicon)
     keys = [t.stem for t in tokens]
     hits = _find_phrases(keys, index)
-    _apply_negation(keys, hits, index)
-    matches = [_to_match(h, tokens, keys, index) for h in hits]
+    _apply_negation(keys, hits, index, breaks)
+    matches = [_to_match(h, tokens, keys, index, breaks) for h in hits]
     soft = {id(m) for m, h in zip(matches, hits, strict=True) if h.only_after}
     matches.extend(_apply_rules(matches, lexicon, soft))
     matches.sort(key=lambda m: (m.start, m.end, _KIND_ORDER[m.kind], m.name))
     return matches
 
 
+def _kept_tokens(text: str, lexicon: Lexicon) -> tuple[list[Token], frozenset[int]]:
+    """The tokens without hesitations, and the positions among them that start a sentence."""
+    tokens: list[Token] = []
+    breaks: set[int] = set()
+    pending = False  # a sentence started on a hesitation that was dropped
+    for token in tokenize(text):
+        pending = pending or token.sentence_start
+        if token.stem in lexicon.hesitations:
+            continue
+        if pending and tokens:
+            breaks.add(len(tokens))
+        pending = False
+        tokens.append(token)
+    return tokens, frozenset(breaks)
+
+
 def _find_phrases(keys: Sequence[str], index: LexiconIndex) -> list[_Hit]:
     lexicon = index.lexicon
     hits: list[_Hit] = []
     n = len(keys)
-    for trie in index.families.values():
+    for kind, trie in index.families.items():
+        signs = kind in _SIGNS
+        covered: dict[str, int] = {}  # for signs: how far each one's phrases reach so far
         i = 0
         while i < n:
             found = trie.longest(keys, i, lexicon.fillers, lexicon.gap_max, lexicon.gap_stops)
@@ -71,9 +96,27 @@ def _find_phrases(keys: Sequence[str], index: LexiconIndex) -> list[_Hit]:
             if keys[i] in index.negation_starts and _longer_after(trie, keys, i, end, lexicon):
                 i += 1  # "no slept funny": the negation is a negation, not part of "no sleep"
                 continue
-            hits.extend(_Hit(index.terms[name], i, end) for name in names)
-            i = end
+            if not (signs and names):
+                hits.extend(_Hit(index.terms[name], i, end) for name in names)
+                i = end  # the longest reading, or an ignored phrase hiding its words
+                continue
+            for name, sign_end in _every_sign(trie, keys, i, lexicon).items():
+                if sign_end > covered.get(name, 0):
+                    hits.append(_Hit(index.terms[name], i, sign_end))
+                    covered[name] = sign_end
+            i += 1
     return hits
+
+
+def _every_sign(trie: PhraseTrie, keys: Sequence[str], i: int, lexicon: Lexicon) -> dict[str, int]:
+    """Where each sign said from ``i`` ends, with its own longest phrase. Signs overlap: one
+    phrase can name two ("sciatica down both legs" is back pain and both legs), and one can
+    start inside another ("my back aches at night"); rules need them all."""
+    ends: dict[str, int] = {}
+    for end, names in trie.phrases_at(keys, i, lexicon.fillers, lexicon.gap_max, lexicon.gap_stops):
+        for name in names:
+            ends[name] = max(end, ends.get(name, end))
+    return ends
 
 
 def _longer_after(
@@ -84,7 +127,9 @@ def _longer_after(
     return found is not None and found[0] >= end
 
 
-def _apply_negation(keys: Sequence[str], hits: list[_Hit], index: LexiconIndex) -> None:
+def _apply_negation(
+    keys: Sequence[str], hits: list[_Hit], index: LexiconIndex, breaks: frozenset[int]
+) -> None:
     lexicon = index.lexicon
     n = len(keys)
     if not hits or n == 0:
@@ -105,20 +150,26 @@ def _apply_negation(keys: Sequence[str], hits: list[_Hit], index: LexiconIndex) 
         # Inside a phrase ("can't sleep", "no energy") negation words belong to that phrase.
         if not any(covered[i:end]):
             if "before" in payload:
-                _negate_forward(keys, end, starts, lexicon)
+                _negate_forward(keys, end, starts, lexicon, breaks)
             elif "after" in payload:
-                _negate_backward(keys, i, hits, lexicon)
+                _negate_backward(keys, i, hits, lexicon, breaks)
         i = end
 
 
 def _negate_forward(
-    keys: Sequence[str], j: int, starts: dict[int, list[_Hit]], lexicon: Lexicon
+    keys: Sequence[str],
+    j: int,
+    starts: dict[int, list[_Hit]],
+    lexicon: Lexicon,
+    breaks: frozenset[int],
 ) -> None:
     neg = lexicon.negation
     widest = max(neg.window, neg.red_flag_window)
     count = 0  # words since the negation (or the last negated match)
     n = len(keys)
     while j < n:
+        if j in breaks or keys[j] in neg.clause_starts:
+            return  # also before a phrase that starts with one: "no injury, i'm just sore"
         here = starts.get(j, [])
         reached = [
             h
@@ -144,11 +195,15 @@ def _negate_forward(
         j += 1
 
 
-def _negate_backward(keys: Sequence[str], at: int, hits: list[_Hit], lexicon: Lexicon) -> None:
+def _negate_backward(
+    keys: Sequence[str], at: int, hits: list[_Hit], lexicon: Lexicon, breaks: frozenset[int]
+) -> None:
     neg = lexicon.negation
     for h in hits:
         if h.term.kind == "red_flag" or h.end > at:
             continue  # "the chest pain went away" still needs a doctor
+        if any(h.end <= b <= at for b in breaks):
+            continue
         between = [k for k in keys[h.end : at] if k not in lexicon.fillers]
         if len(between) <= neg.after_window and not any(k in neg.scope_ends for k in between):
             h.only_after = not h.negated
@@ -156,7 +211,11 @@ def _negate_backward(keys: Sequence[str], at: int, hits: list[_Hit], lexicon: Le
 
 
 def _to_match(
-    hit: _Hit, tokens: Sequence[Token], keys: Sequence[str], index: LexiconIndex
+    hit: _Hit,
+    tokens: Sequence[Token],
+    keys: Sequence[str],
+    index: LexiconIndex,
+    breaks: frozenset[int],
 ) -> Match:
     phrasing = index.lexicon.phrasing
     start, end = _attach_body_part(hit.start, hit.end, tokens, keys, index.body_parts, phrasing)
@@ -174,7 +233,41 @@ def _to_match(
         part_of_condition=term.part_of_condition if isinstance(term, Concern) else False,
         label=term.label,
         said=_text(tokens, lead, end),
+        site=_site(start, end, keys, index.body_parts, index.lexicon, breaks),
     )
+
+
+def _site(
+    start: int,
+    end: int,
+    keys: Sequence[str],
+    parts: PhraseTrie,
+    lexicon: Lexicon,
+    breaks: frozenset[int],
+) -> str:
+    """The body part a match is about: one inside it, else the nearest within its clause
+    ("my shoulders are all knotted up"), looking back first. Its last stem, or ""."""
+    phrasing, fillers = lexicon.phrasing, lexicon.fillers
+
+    def part_at(i: int, limit: int) -> str:
+        found = parts.longest(keys, i, frozenset(), 0, frozenset())
+        return keys[found[0] - 1] if found is not None and found[0] <= limit else ""
+
+    n = len(keys)
+    for i in range(start, end):
+        if site := part_at(i, end):
+            return site
+    for i in range(start - 1, max(start - 1 - phrasing.site_reach, -1), -1):
+        if i + 1 in breaks or (keys[i] in phrasing.clause_breaks and keys[i] not in fillers):
+            break  # "so" in "so tight" is a filler, not a new clause
+        if site := part_at(i, start):
+            return site
+    for i in range(end, min(end + phrasing.site_reach, n)):
+        if i in breaks or (keys[i] in phrasing.clause_breaks and keys[i] not in fillers):
+            break
+        if site := part_at(i, n):
+            return site
+    return ""
 
 
 def _text(tokens: Sequence[Token], start: int, end: int) -> str:
@@ -298,4 +391,5 @@ def _combine(term: Term, parts: Sequence[Match], urgency: Urgency | None) -> Mat
         label=term.label,
         said=said,
         parts=tuple(unique),
+        site=next((p.site for p in unique if p.site), ""),
     )

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 # Letters and digits of any script, with inner apostrophes kept together ("don't", "parkinson's").
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# Punctuation that ends a sentence: typed text has it, Vosk never writes it.
+_SENTENCE_END = re.compile(r"[.!?;]")
 # Apostrophe look-alikes people's keyboards produce.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 
@@ -80,6 +82,8 @@ class Token:
     """The matching key: no apostrophes, inflection removed."""
     index: int
     """Position of the word in the utterance, counting from 0."""
+    sentence_start: bool = False
+    """True when a full stop, "!", "?" or ";" stands between this word and the one before."""
 
 
 def fold(text: str) -> str:
@@ -158,9 +162,15 @@ def words(text: str) -> list[str]:
 
 def tokenize(text: str) -> tuple[Token, ...]:
     """Split ``text`` into tokens. Never raises; any string gives a (maybe empty) tuple."""
-    return tuple(
-        Token(text=w, stem=stem(w.replace("'", "")), index=i) for i, w in enumerate(words(text))
-    )
+    folded = fold(text)
+    tokens = []
+    last = 0
+    for i, found in enumerate(_WORD.finditer(folded)):
+        w = found.group()
+        after_stop = i > 0 and _SENTENCE_END.search(folded, last, found.start()) is not None
+        tokens.append(Token(w, stem(w.replace("'", "")), i, after_stop))
+        last = found.end()
+    return tuple(tokens)
 
 
 def stems(text: str) -> tuple[str, ...]:

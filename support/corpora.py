@@ -23,6 +23,14 @@ CORPORA: dict[str, str] = {
 }
 """Corpus names and their files."""
 
+BLIND_SETS: dict[str, str] = {
+    "blind_a": "corpus_blind_a.jsonl",
+    "blind_b": "corpus_blind_b.jsonl",
+}
+"""Blind sets: written from the domain notes alone, scored by their totals only and never
+tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
+where that change started); blind_b after the change was finished."""
+
 
 @dataclass(frozen=True)
 class Labelled:
@@ -120,4 +128,29 @@ def spoken_red_flags() -> list[SpokenRedFlag]:
         if line.strip() and not line.startswith("#"):
             concern, urgency, spoken, text = line.split("\t")
             rows.append(SpokenRedFlag(concern, urgency, spoken == "yes", text))
+    return rows
+
+
+@dataclass(frozen=True)
+class SignedRedFlag:
+    """One red flag said through its signs, from red_flag_signs.tsv."""
+
+    flag: str
+    """The red flag's name in the lexicon ("heart_attack")."""
+    urgency: Urgency
+    """The urgency the table gives it."""
+    text: str
+    """The words."""
+
+
+def red_flag_signs() -> list[SignedRedFlag]:
+    """Every phrasing of red_flag_signs.tsv."""
+    rows = []
+    for line in (DATA / "red_flag_signs.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            flag, urgency, text = line.split("\t")
+            level = _urgency(urgency)
+            if level is None:
+                raise ValueError(f"red_flag_signs.tsv: {urgency!r} is not an urgency: {line!r}")
+            rows.append(SignedRedFlag(flag, level, text))
     return rows

@@ -15,8 +15,9 @@ from support.audio import Samples, samples_to_wav, wav_to_raw
 
 @cache
 def judge() -> Transcriber:
-    """The installed model, loaded once per process."""
-    return Transcriber.load()
+    """The general English model (not the domain-adapted one: the judge hears the assistant's
+    replies as any listener would), loaded once per process."""
+    return Transcriber.load_general()
 
 
 def hear_raw16k(pcm: bytes) -> str:

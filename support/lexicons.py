@@ -19,6 +19,7 @@ before = ["no", "not", "never", "without", "don't", "doesn't", "didn't", "haven'
 after = ["went away"]
 pseudo = ["not sure", "not just"]
 scope_ends = ["but", "just", "only", "and", "i", "i'm", "it's", "my"]
+clause_starts = ["i'm"]
 """
 
 

@@ -16,8 +16,9 @@ from support.speech_dispatcher import MonitorRecorder, PrivateDispatcher, privat
 
 @pytest.fixture(scope="session")
 def transcriber() -> Transcriber:
-    """The real small English Vosk model, loaded once for the session."""
-    return Transcriber.load()
+    """The real small English Vosk model, loaded once for the session: the general model, on
+    which the suite's hearing floors were measured (the adapted one: tests/test_model_adapt.py)."""
+    return Transcriber.load_general()
 
 
 @pytest.fixture(scope="session")

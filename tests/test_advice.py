@@ -110,3 +110,128 @@ def test_a_clarified_pain_gets_a_recommendation() -> None:
     assert advise(combine("my back hurts", "i fell off a ladder")).decision.recommendation == (
         "physiotherapy"
     )
+
+
+# Every concern said is heard: two kinds in one description give "both" (physiotherapy with the
+# caution when a massage caution applies), whatever joins them.
+TWO_KINDS = [
+    ("I broke my ankle in March and I'm also really stressed about work", "both"),
+    ("i did my hamstring playing rugby. also work's been crazy stressful", "both"),
+    ("i've got ms and on top of everything i'm really stressed with the kids", "both"),
+    ("chronic knee pain and on top of that my shoulders are all knotted up from work", "both"),
+    ("i have scoliosis and i'd love something relaxing to help me chill", "both"),
+    ("I had a hip replacement in the spring, plus I never sleep well", "both"),
+    ("my arthritis is playing up, not to mention I'm completely frazzled", "both"),
+    ("I've got tennis elbow. Also I'd like to relax a bit", "both"),
+    ("my plantar fasciitis is bad and I'm stressed out of my mind", "both"),
+    ("I tore my rotator cuff and I can't sleep with the worry", "both"),
+    ("I sprained my wrist and besides that I've had a lot of headaches", "both"),
+    ("I've got a slipped disc and I'm worn out", "both"),
+    ("I want help with my posture and I'd like to unwind", "both"),
+    ("I pulled my calf and my neck is really stiff from my desk", "both"),
+    ("I'm rebuilding strength after a fall and my mind is racing at night", "both"),
+    ("I have fibromyalgia, and I'd love a relaxing massage", "both"),
+    ("my ACL reconstruction was in January and I'm dead stressed", "both"),
+    ("my knee replacement is doing well and I also want to de-stress", "both"),
+    ("I've got bad arthritis in my hands plus my shoulders are in knots", "both"),
+    ("I have a bad knee from football and my shoulders are tense from work", "both"),
+    ("I had a hysterectomy last year and I'm anxious all the time", "both"),
+    ("I've had sciatica for years, and separately my neck gets tense when I'm stressed", "both"),
+    ("my back is killing me after a fall and I haven't slept properly in weeks", "both"),
+    ("I've been diagnosed with bursitis and I'm also exhausted", "both"),
+    ("I sprained my ankle last week and on top of that I've got really bad headaches", "both"),
+    ("I have osteoarthritis and I'd really like a massage to unwind", "both"),
+    ("I've got a frozen shoulder, plus my lower back is really tight from sitting", "both"),
+    ("physio for my knee and something for my stress", "both"),
+    ("i twisted my ankle and i'm really stressed about my exams", "both"),
+    ("i've got arthritis and i just want to chill out", "both"),
+    ("i had my knee scoped and i'm not sleeping well", "both"),
+    ("my physio is helping my back but i'm also knackered all the time", "both"),
+    ("i pulled my hamstring and my shoulders are tight from work", "both"),
+    ("i've got tendonitis in my wrist as well as tension headaches", "both"),
+    ("i have a bad back from an old injury and i'm stressed out", "both"),
+    # A caution holds massage back: physiotherapy, with the caution said.
+    ("I'm recovering from a broken wrist as well as being totally burnt out", "physiotherapy"),
+    ("knee surgery six weeks ago and I'm exhausted all the time", "physiotherapy"),
+    # Tightness of the injured or operated part is part of that problem.
+    ("I sprained my ankle and it's really stiff", "physiotherapy"),
+    ("I hurt my back lifting and now it's tight and knotted", "physiotherapy"),
+    ("my frozen shoulder is tight", "physiotherapy"),
+    # An overuse injury of sport (a joint, a tendon, a bone) is physiotherapy's ...
+    ("I'm a runner and my shins hurt after every run", "physiotherapy"),
+    ("my achilles is killing me after every run", "physiotherapy"),
+    ("I get shin pain when I run", "physiotherapy"),
+    ("my heel hurts every morning since I started running", "physiotherapy"),
+    ("my knees ache after squash", "physiotherapy"),
+    ("my knee gives way when I play football", "physiotherapy"),
+    ("i'm a cyclist and my knee hurts on long rides", "physiotherapy"),
+    ("i did my knee in skiing", "physiotherapy"),
+    ("my back went when i was lifting the shopping", "physiotherapy"),
+    # ... sore muscles after exercise are massage's.
+    ("my legs are sore after my first 10k", "massage_therapy"),
+    ("my quads are really sore after leg day", "massage_therapy"),
+    ("I'm sore and stiff after my first week back at the gym", "massage_therapy"),
+    # A negation ends with its sentence, or at a word that adds something else.
+    ("no injuries. work stress mostly", "massage_therapy"),
+    ("I don't have any injury plus I'm stressed", "massage_therapy"),
+    ("not to mention I'm exhausted", "massage_therapy"),
+    ("i haven't injured anything, i'm just sore from the gym", "massage_therapy"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TWO_KINDS, ids=[t for t, _ in TWO_KINDS])
+def test_every_concern_said_is_heard(text: str, expected: str) -> None:
+    decision = advise(text).decision
+    assert decision.recommendation == expected, (text, decision.concerns)
+    assert decision.urgency is None
+
+
+def test_both_names_each_concern_in_the_reply() -> None:
+    reply = advise("i did my hamstring playing rugby. also work's been crazy stressful").reply
+    assert "you did your hamstring" in reply.explanation
+    assert "stressful" in reply.explanation
+
+
+FRAGMENTS = [
+    "I have a sore",
+    "a sore",
+    "my sore",
+    "my",
+    "what's the weather like",
+    "is it going to rain",
+    "I have a",
+    "I've got a",
+    "it's",
+    "the",
+    "okay",
+    "my back",
+    "I need to",
+    "um I have",
+    "hello, how are you",
+    "good morning",
+    "can you hear me",
+    "what can you do",
+    "who are you",
+    "what's your name",
+    "thank you very much",
+    "sorry",
+    "I was just wondering",
+    "hmm let me think",
+    "can I book an appointment",
+    "I'm fine thanks",
+    "nothing really",
+    "run",
+    "I went for a run today, it was lovely",
+    "I'm going to the gym later",
+    "I love football",
+    "it's a bit cold today",
+    "I'm sick of waiting",
+    "I'm tired of this weather",
+    "I have a sore throat",
+]
+
+
+@pytest.mark.parametrize("text", FRAGMENTS)
+def test_fragments_and_chit_chat_stay_unclear(text: str) -> None:
+    decision = advise(text).decision
+    assert (decision.recommendation, decision.urgency) == ("unclear", None), decision.concerns

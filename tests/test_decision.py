@@ -15,6 +15,7 @@ def m(
     urgency: Urgency | None = None,
     negated: bool = False,
     local: bool = False,
+    site: str = "",
 ) -> Match:
     return Match(
         name=name,
@@ -27,6 +28,7 @@ def m(
         signal=signal,
         part_of_condition=local,
         said=name,
+        site=site,
     )
 
 
@@ -86,6 +88,24 @@ def test_both_kinds_give_both() -> None:
 
 def test_local_tightness_with_a_condition_is_part_of_it() -> None:
     assert decide([INJURY, TENSION]).recommendation == "physiotherapy"
+
+
+def test_tightness_at_the_site_of_the_condition_is_part_of_it() -> None:
+    knee = m("chronic_pain", signal="physiotherapy", site="knee")
+    tight_knee = m("muscle_tension", signal="massage", start=3, local=True, site="knee")
+    assert decide([knee, tight_knee]).recommendation == "physiotherapy"
+
+
+def test_tightness_elsewhere_than_the_condition_is_tension_of_its_own() -> None:
+    knee = m("chronic_pain", signal="physiotherapy", site="knee")
+    shoulders = m("muscle_tension", signal="massage", start=3, local=True, site="shoulder")
+    d = decide([knee, shoulders])
+    assert (d.recommendation, [x.name for x in d.matches]) == (
+        "both",
+        ["chronic_pain", "muscle_tension"],
+    )
+    # A condition said of no body part may be anywhere: the tightness stays part of it.
+    assert decide([INJURY, shoulders]).recommendation == "physiotherapy"
 
 
 def test_a_caution_with_a_physio_signal_keeps_physiotherapy_and_holds_massage_back() -> None:

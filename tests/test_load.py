@@ -42,6 +42,7 @@ ISSUE_CONCERNS = {
     "circulation",
 }
 MASSAGE_CAUTIONS = {
+    "blood_clot",
     "pregnancy",
     "bleeding_risk",
     "fever",

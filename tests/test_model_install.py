@@ -45,23 +45,29 @@ def test_install_from_maven_then_path_and_verify(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     installed = tmp_path / default_spec().name
     assert (installed / "am/final.mdl").is_file()
-    # Only the model is left: no archive, no half-unpacked folder beside it.
-    assert [p.name for p in tmp_path.iterdir()] == [installed.name]
+    # Only the model and the one adapted to the lexicon are left: no archive, no half-unpacked
+    # folder beside them.
+    adapted = f"{installed.name}-therapy"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [installed.name, adapted]
     env = {"VOSK_MODEL_PATH": str(installed)}
     assert run_cli("model", "path", env=env).stdout.strip() == str(installed)
     verify = run_cli("model", "verify", env=env)
-    assert verify.returncode == 0 and "loads" in verify.stdout
+    assert verify.returncode == 0, verify.stderr
+    assert "complete and loads" in verify.stdout and "matches the lexicon" in verify.stdout
 
 
 def test_install_from_a_local_aar_and_again_is_a_no_op(aar: Path, tmp_path: Path) -> None:
-    assert run_cli("model", "install", "--from", str(aar), "--dir", str(tmp_path)).returncode == 0
-    again = run_cli("model", "install", "--from", str(aar), "--dir", str(tmp_path))
+    install = ("model", "install", "--no-adapt", "--from", str(aar), "--dir", str(tmp_path))
+    assert run_cli(*install).returncode == 0
+    again = run_cli(*install)
     assert again.returncode == 0 and "already installed" in again.stderr
+    assert [p.name for p in tmp_path.iterdir()] == [default_spec().name]  # --no-adapt
 
 
 def test_install_from_an_unpacked_folder(tmp_path: Path) -> None:
     source = Path(run_cli("model", "path").stdout.strip())
-    result = run_cli("model", "install", "--from", str(source), "--dir", str(tmp_path / "m"))
+    target = str(tmp_path / "m")
+    result = run_cli("model", "install", "--no-adapt", "--from", str(source), "--dir", target)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "m" / default_spec().name / "graph/HCLr.fst").is_file()
 
@@ -113,3 +119,18 @@ def test_corrupt_model_folder_is_reported_by_verify(tmp_path: Path) -> None:
     (broken / "am/final.mdl").write_bytes(b"not a model")
     result = run_cli("--model", str(broken), "model", "verify")
     assert_one_line_error(result, "incomplete", "--force")
+
+
+def test_install_without_the_openfst_tools_installs_the_general_model(tmp_path: Path) -> None:
+    """The adapted model is an addition: without the tools to build it, the general model is
+    still installed, and the one-line warning names the apt-get command."""
+    source = Path(run_cli("model", "path").stdout.strip())
+    target = tmp_path / "m"
+    result = run_cli(
+        "model", "install", "--from", str(source), "--dir", str(target), env={"PATH": str(tmp_path)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert (target / default_spec().name / "graph/HCLr.fst").is_file()
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    assert len(warnings) == 1 and "apt-get install libfst-tools" in warnings[0]
+    assert [p.name for p in target.iterdir()] == [default_spec().name]

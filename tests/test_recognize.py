@@ -46,7 +46,7 @@ phrases = ["can't sleep"]
 [[concern]]
 name = "tension"
 signal = "massage"
-phrases = ["tight"]
+phrases = ["tight", "i'm tight", "my grip"]
 
 [[concern]]
 name = "headache"
@@ -192,6 +192,18 @@ def test_but_just_and_only_end_the_negation(end: str) -> None:
     assert heard(f"no surgery {end} stress") == [("surgery", True), ("stress", False)]
 
 
+def test_negation_ends_with_its_sentence() -> None:
+    assert heard("no surgery. stress") == [("surgery", True), ("stress", False)]
+    assert heard("no surgery, stress") == [("surgery", True), ("stress", True)]
+    assert heard("the stress. went away") == [("stress", False)]
+
+
+def test_a_phrase_that_starts_a_clause_is_not_negated_from_before_it() -> None:
+    assert heard("no surgery i'm so tight") == [("surgery", True), ("tension", False)]
+    # Other scope ends stop negation only between phrases: "my grip" starts with one.
+    assert heard("no my grip") == [("tension", True)]
+
+
 def test_negation_reaches_only_a_few_words() -> None:
     assert heard("no it was a long time before the surgery") == [("surgery", False)]
 
@@ -242,6 +254,59 @@ def test_a_rule_can_raise_the_urgency_of_its_own_flag() -> None:
 def test_unless_stops_a_rule() -> None:
     assert "weak_side" in names("my left arm is weak")
     assert "weak_side" not in names("i had a stroke and my left arm is weak")
+
+
+def test_a_match_knows_the_body_part_it_is_about() -> None:
+    assert only("i had surgery on my knee", "surgery").site == "knee"
+    assert only("my shoulders feel so tight", "tension").site == "shoulder"
+    assert only("tight in my lower back", "tension").site == "back"
+    assert only("stress", "stress").site == ""
+    # Only within its clause: the knee belongs to the surgery, not to the tightness.
+    assert only("knee surgery and i'm tight", "tension").site == ""
+    assert only("knee surgery. tight", "tension").site == ""
+
+
+def test_a_rule_match_is_about_the_body_part_of_its_parts() -> None:
+    m = only("a headache in my shoulder with a fever and a stiff neck", "meningitis")
+    assert m.site == "shoulder"
+
+
+SIGNS = lexicon(
+    """
+[lists]
+body_part = ["leg", "back"]
+
+[[red_flag]]
+name = "cauda_equina"
+urgency = "emergency"
+when = [{all = ["back_pain", "both_legs"]}]
+
+[[symptom]]
+name = "back_pain"
+phrases = ["sciatica", "back pain"]
+
+[[symptom]]
+name = "both_legs"
+phrases = ["sciatica down both legs", "both legs are numb"]
+
+[[concern]]
+name = "injury"
+signal = "physiotherapy"
+phrases = ["sprain", "sprained my ankle"]
+
+[[concern]]
+name = "pain"
+phrases = ["ankle"]
+"""
+)
+
+
+def test_one_phrase_can_name_two_signs() -> None:
+    # Signs (symptoms) are not readings of the words: each with its own longest phrase.
+    heard_signs = set(names("sciatica down both legs", SIGNS))
+    assert heard_signs == {"back_pain", "both_legs", "cauda_equina"}
+    # Meanings are: the longest reading wins ("sprained my ankle", not "ankle" too).
+    assert names("i sprained my ankle", SIGNS) == ["injury"]
 
 
 def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:

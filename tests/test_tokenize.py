@@ -65,6 +65,12 @@ def test_words_that_end_like_suffixes_are_kept() -> None:
     assert stem("nervous") == "nervous"
 
 
+def test_a_word_after_a_full_stop_starts_a_sentence() -> None:
+    tokens = tokenize("No fever. Stressed, tired; fine! ok? yes")
+    assert [t.sentence_start for t in tokens] == [False, False, True, False, True, True, True]
+    assert not any(t.sentence_start for t in tokenize("no fever, rash or stiff neck"))
+
+
 def test_stems_split_on_punctuation_and_hyphens() -> None:
     assert stems("long-term pain.") == ("long", "term", "pain")
 

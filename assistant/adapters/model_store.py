@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.adapters.installation import checkout_dir, command
+from assistant.adapters.model_stamp import DEFAULT_INPUTS, Inputs, adapted_dir, freshness
 from assistant.core.errors import UserError
 
 MANIFEST = "model_manifest.toml"
@@ -110,6 +111,11 @@ def candidate_dirs(explicit: Path | None = None) -> list[Path]:
     return candidates
 
 
+def named_by_env() -> bool:
+    """True when VOSK_MODEL_PATH names the model folder."""
+    return bool(os.environ.get("VOSK_MODEL_PATH"))
+
+
 def resolve_model_dir(explicit: Path | None = None) -> Path:
     """The model folder to use; a clear error naming the install command when there is none.
 
@@ -124,6 +130,50 @@ def resolve_model_dir(explicit: Path | None = None) -> Path:
         if candidate.is_dir():
             return candidate
     raise UserError(f"No speech model is installed. Install it with: {install_command()}")
+
+
+@dataclass(frozen=True)
+class HearingModel:
+    """The model that hears a person, and why it is not the adapted one when it is not."""
+
+    path: Path
+    """The model folder to load."""
+    adapted: bool
+    """True for the domain-adapted model (``model adapt``)."""
+    general: Path
+    """The general model it was chosen beside (the same as ``path`` when not adapted)."""
+    note: str | None = None
+    """One line saying the general model is used instead of a missing or stale adapted one,
+    with the command that fixes it; None otherwise."""
+
+
+def hearing_model_dir(explicit: Path | None = None) -> HearingModel:
+    """The model for hearing what a person describes: see :func:`hearing_beside`.
+
+    A folder named by --model or VOSK_MODEL_PATH is used as given, adapted or not.
+    """
+    if explicit is not None or named_by_env():
+        named = resolve_model_dir(explicit)
+        return HearingModel(named, adapted=False, general=named)
+    return hearing_beside(resolve_model_dir())
+
+
+def hearing_beside(general: Path, inputs: Inputs = DEFAULT_INPUTS) -> HearingModel:
+    """The adapted model beside ``general`` when its stamp matches ``inputs`` (the lexicon in
+    use), else ``general`` with a note saying so."""
+    state = freshness(adapted_dir(general), inputs)
+    if state.current:
+        return HearingModel(state.model_dir, adapted=True, general=general)
+    note = general_model_note(state.problem or "")
+    return HearingModel(general, adapted=False, general=general, note=note)
+
+
+def general_model_note(problem: str, fix: str = "model adapt") -> str:
+    """The one line said when hearing falls back to the general model."""
+    return (
+        f"The adapted speech model {problem}, so the general model is used; "
+        f"build it with: {command(fix)}"
+    )
 
 
 def _checked_named_dir(path: Path, source: str) -> Path:

@@ -104,7 +104,7 @@ class Player:
                     if self._stop.is_set():
                         stream.abort()  # discard what is buffered: stop means now
                         return False
-                    stream.write(samples[start : start + block])
+                    self._write_block(sd, stream, samples[start : start + block])
                     if self.first_block_at is None:
                         self.first_block_at = time.perf_counter()
             if self._stop.is_set():
@@ -119,6 +119,19 @@ class Player:
             ) from error
         finally:
             stream.close(ignore_errors=True)
+
+    @staticmethod
+    def _write_block(sd: Any, stream: Any, block: npt.NDArray[np.int16]) -> None:
+        """Write one block, trying once more after a failed write.
+
+        ALSA can refuse to start a stream that PortAudio has just checked is ready (a race
+        with an underrun on a busy machine); the stream itself is fine and the next write
+        starts it. A speaker that has really gone fails the second write too.
+        """
+        try:
+            stream.write(block)
+        except sd.PortAudioError:
+            stream.write(block)
 
     def _choose_rate(self, sd: Any, info: dict[str, Any], audio_rate: int) -> int:
         options = [self.output_rate] if self.output_rate else [audio_rate]

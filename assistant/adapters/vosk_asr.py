@@ -12,9 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from assistant.adapters.model_store import load_vosk_model, resolve_model_dir
+from assistant.adapters.model_store import (
+    HearingModel,
+    general_model_note,
+    hearing_model_dir,
+    load_vosk_model,
+    resolve_model_dir,
+)
 from assistant.adapters.sound import RECOGNITION_RATE
 from assistant.adapters.wavio import read_16k_mono
+from assistant.core.errors import UserError
 from assistant.core.hearing import Alternative
 
 BYTES_PER_SECOND = RECOGNITION_RATE * 2
@@ -159,14 +166,38 @@ def _repeatable_dither() -> None:
 class Transcriber:
     """A loaded Vosk model; load once, then transcribe any number of recordings."""
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, note: str | None = None) -> None:
         self.model = model
+        self.note = note
+        """One line to show the person when the adapted model could not be used, else None."""
 
     @classmethod
     def load(cls, model_dir: Path | None = None) -> Transcriber:
-        """Find and load the model (the lookup order is
-        :func:`assistant.adapters.model_store.resolve_model_dir`'s)."""
-        return cls(load_vosk_model(resolve_model_dir(model_dir)))
+        """The product's hearing: the domain-adapted model when it matches the lexicon in use,
+        else the general model with a :attr:`note` saying so (see
+        :func:`assistant.adapters.model_store.hearing_model_dir`); ``model_dir`` is used as
+        given."""
+        return cls.for_hearing(hearing_model_dir(model_dir))
+
+    @classmethod
+    def for_hearing(cls, choice: HearingModel) -> Transcriber:
+        """Load the model chosen for hearing; a damaged adapted model gives way to the general
+        one, with a note."""
+        if not choice.adapted:
+            return cls(load_vosk_model(choice.path), choice.note)
+        try:
+            return cls(load_vosk_model(choice.path))
+        except UserError:  # damaged: hear with the general model rather than not at all
+            problem = f"in {choice.path} could not be loaded"
+            note = general_model_note(problem, "model adapt --force")
+            return cls(load_vosk_model(choice.general), note)
+
+    @classmethod
+    def load_general(cls, model_dir: Path | None = None, note: str | None = None) -> Transcriber:
+        """The general English model (lookup order of
+        :func:`assistant.adapters.model_store.resolve_model_dir`), for plain transcription and
+        for judging what the assistant's own replies sound like."""
+        return cls(load_vosk_model(resolve_model_dir(model_dir)), note)
 
     def _recognizer(self, grammar: Sequence[str] | None = None, alternatives: int = 0) -> Any:
         import vosk

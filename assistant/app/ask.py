@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from assistant.adapters.vosk_asr import Transcript
 
 
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the ``ask`` options on ``parser`` (the CLI's subcommand parser).
 
@@ -105,6 +104,8 @@ def _transcribe(paths: Sequence[Path], model: Path | None) -> list[Transcript]:
         read_format(path)  # every file checked before the model loads
 
     transcriber = Transcriber.load(model)
+    if transcriber.note:
+        print(transcriber.note, file=sys.stderr, flush=True)
     return [transcriber.transcribe_file(path, N_BEST) for path in paths]
 
 

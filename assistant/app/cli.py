@@ -57,8 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--sha256", help="expected checksum of a --from archive not in the manifest"
     )
     install.add_argument("--force", action="store_true", help="replace an installed model")
+    install.add_argument(
+        "--no-adapt", action="store_true", help="do not build the adapted model (model adapt)"
+    )
+    adapt = model_commands.add_parser(
+        "adapt", help="build the model adapted to the lexicon, unless it is up to date"
+    )
+    adapt.add_argument("--force", action="store_true", help="rebuild even when up to date")
     model_commands.add_parser("path", help="print the model folder that will be used")
-    model_commands.add_parser("verify", help="check the model's files and that Vosk loads it")
+    model_commands.add_parser(
+        "verify", help="check the model's files, that Vosk loads it, and the adapted model"
+    )
 
     commands.add_parser("devices", help="list microphones")
     commands.add_parser("voices", help="list what each speech output offers")
@@ -157,7 +166,7 @@ def _transcribe(files: list[Path], model: Path | None, as_json: bool) -> int:
 
     for path in files:  # check every file first, so a typo is not found after minutes of work
         read_format(path)
-    transcriber = Transcriber.load(model)  # once, however many files
+    transcriber = Transcriber.load_general(model)  # once, however many files
     for path in files:
         transcript = transcriber.transcribe_file(path)
         if as_json:
@@ -170,16 +179,65 @@ def _transcribe(files: list[Path], model: Path | None, as_json: bool) -> int:
 def _model(args: argparse.Namespace) -> int:
     from assistant.adapters import model_store as model
 
+    def say(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
     if args.model_command == "install":
+        from assistant.adapters.model_adapt import adapt
         from assistant.adapters.model_install import InstallRequest, install
 
         request = InstallRequest(args.dir, args.source, args.sha256, args.force)
-        install(request, say=lambda line: print(line, file=sys.stderr))
+        installed = install(request, say=say)
+        if not args.no_adapt:
+            try:
+                adapt(installed, force=args.force, say=say)
+            except UserError as error:  # the general model is installed and hears on its own
+                say(f"Warning: the adapted speech model was not built: {error}")
         return 0
     model_dir = model.resolve_model_dir(args.model)
+    if args.model_command == "adapt":
+        from assistant.adapters.model_adapt import adapt
+
+        adapt(model_dir, force=args.force, say=say)
+        return 0
     if args.model_command == "path":
         print(model_dir)
         return 0
     model.load_vosk_model(model_dir)
     print(f"The speech model in {model_dir} is complete and loads.")
-    return 0
+    return _verify_adapted(model_dir)
+
+
+def _verify_adapted(model_dir: Path) -> int:
+    """`model verify`'s second half: the adapted model (beside a general one, or the folder
+    itself), which lexicon it was built from, and whether that is the lexicon in use."""
+    from assistant.adapters.model_adapt import GRAPH, adapt_command
+    from assistant.adapters.model_stamp import adapted_dir, freshness, is_adapted
+    from assistant.adapters.model_store import load_vosk_model
+
+    if is_adapted(model_dir):
+        state = freshness(model_dir)
+    else:
+        state = freshness(adapted_dir(model_dir), general_graph=model_dir / GRAPH)
+    built = ""
+    if state.stamp is not None:
+        built = (
+            f"built from a lexicon with SHA-256 {state.stamp.lexicon_sha256[:12]}… "
+            f"({state.stamp.sentences} domain sentences, {state.stamp.method} with weight "
+            f"{state.stamp.weight})"
+        )
+    if state.current:
+        if state.model_dir != model_dir:
+            load_vosk_model(state.model_dir)
+        print(
+            f"The adapted speech model in {state.model_dir}, {built}, matches the lexicon in "
+            "use and loads."
+        )
+        return 0
+    print(
+        f"The adapted speech model in {state.model_dir} {state.problem}"
+        + (f" ({built})" if built else "")
+        + f"; build it with: {adapt_command()}",
+        file=sys.stderr,
+    )
+    return 1

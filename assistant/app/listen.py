@@ -91,8 +91,11 @@ def _run_voice(
         saving=options.save_replies is not None,
     )  # fmt: skip
     try:
+        transcriber = Transcriber.load(options.model)
+        if transcriber.note:
+            print(f"Warning: {transcriber.note}", file=sys.stderr, flush=True)
         conversation = voice_conversation(
-            settings, Transcriber.load(options.model), output.speaker, output.renderer,
+            settings, transcriber, output.speaker, output.renderer,
             options.save_replies, transcript_log=transcript_log,
         )  # fmt: skip
         with contextlib.closing(conversation):

@@ -10,7 +10,9 @@ The rules, in order (facts from the source article and the red-flag table in sha
    - both kinds: "both" (physiotherapy for the condition, massage as a complement). Local
      tightness and soreness said together with an injury or condition are taken as part of that
      problem (the article's case for massage is tension *without* an underlying condition), so
-     they alone do not add massage;
+     they alone do not add massage; said of another body part than the injury or condition
+     ("chronic knee pain, and my shoulders are knotted from work") they are tension of their
+     own and do;
    - only physiotherapy signals: "physiotherapy";
    - only massage signals: "massage_therapy".
 3. A massage caution (pregnancy, blood thinners, fever or infection, wounds, fragile bones, a
@@ -114,10 +116,13 @@ def decide(matches: Sequence[Match]) -> Decision:
         top = _first_each(flags)
         return ctx.decision("see_doctor", top, "red_flag", urgency=top[0].urgency)
 
-    physio = _first_each([m for m in concerns if m.signal == "physiotherapy"])
-    massage = _first_each([m for m in concerns if m.signal == "massage"])
+    physio_all = [m for m in concerns if m.signal == "physiotherapy"]
+    physio = _first_each(physio_all)
+    massage_all = [m for m in concerns if m.signal == "massage"]
+    massage = _first_each(massage_all)
     if physio:
-        extra = [m for m in massage if not m.part_of_condition]
+        sites = {m.site for m in physio_all if m.site}
+        extra = _first_each([m for m in massage_all if _apart(m, sites)])
         if extra and not contra:
             return ctx.decision("both", [*physio, *extra], "both")
         reason: Reason = "massage_held_back" if extra else "physiotherapy"
@@ -133,6 +138,15 @@ def decide(matches: Sequence[Match]) -> Decision:
     if contra:
         return ctx.decision("unclear", contra, "caution_only")
     return ctx.decision("unclear", [], "only_negated" if negated else "nothing")
+
+
+def _apart(massage: Match, condition_sites: set[str]) -> bool:
+    """Whether a massage concern stands apart from the physiotherapy problem heard with it:
+    always, unless it is local tension or soreness, which is apart only when said of a body
+    part other than every one the problem was said of."""
+    if not massage.part_of_condition:
+        return True
+    return bool(massage.site and condition_sites and massage.site not in condition_sites)
 
 
 @dataclass(frozen=True)

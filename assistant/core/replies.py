@@ -172,11 +172,12 @@ def second_person(words: str) -> str:
 def quote(match: Match) -> str:
     """What the person said for ``match``, turned toward them and kept short.
 
-    A concern or caution heard through a rule ("a knee replacement" + "six weeks ago") is
-    named by its label ("a recent operation"); a red flag keeps the words, so the person
-    hears exactly what worried us.
+    A concern or caution heard through a rule that joins several things ("a knee
+    replacement" + "six weeks ago") is named by its label ("a recent operation"); one heard
+    through a rule of one part ("i broke my arm", a fracture not long healed) and a red flag
+    keep the words, so the person hears what they said.
     """
-    if match.parts and match.kind != "red_flag" and match.label:
+    if len(match.parts) > 1 and match.kind != "red_flag" and match.label:
         return match.label
     said = match.said if len(match.said.split()) <= _MAX_QUOTE_WORDS else match.words
     return second_person(said)
