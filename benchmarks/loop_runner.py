@@ -98,7 +98,8 @@ _CHILD = """
 import contextlib, json, sys
 from dataclasses import asdict
 from pathlib import Path
-from assistant.adapters.speaker import Speaker
+from assistant.adapters.pyttsx3_speech import Synthesizer
+from assistant.adapters.speaker import AudioSpeaker
 from assistant.adapters.vosk_asr import Transcriber
 from assistant.app.listen import voice_conversation
 from assistant.app.timing import TurnTimer
@@ -107,10 +108,10 @@ from assistant.core.settings import Settings
 timings_path, safety_check = sys.argv[1], sys.argv[2] == "1"
 # The benchmark pauses are not timeouts.
 settings = Settings(no_speech_timeout=0, safety_check=safety_check)
-speaker = Speaker.for_settings(settings)
+synthesizer = Synthesizer(settings.rate, settings.voice, settings.volume)
 timer = TurnTimer() if timings_path else None
 conversation = voice_conversation(
-    settings, Transcriber.load(), speaker, speaker.synthesizer, timer=timer
+    settings, Transcriber.load(), AudioSpeaker(synthesizer), synthesizer, timer=timer
 )
 with contextlib.closing(conversation):
     code = conversation.run()

@@ -8,6 +8,11 @@ packages=(
   alsa-utils             # aplay/arecord; pyttsx3's espeak driver plays through aplay
   sox                    # converts and measures audio in tests and benchmarks
   pulseaudio             # a null sink gives tests a paced virtual microphone
+  pulseaudio-utils       # parec: records what the test speech-dispatcher played
+  speech-dispatcher      # speech = "speech-dispatcher": the daemon Orca speaks through
+  speech-dispatcher-espeak-ng  # its espeak-ng output module
+  python3-speechd        # its Python client (loaded from Debian's dist-packages)
+  iproute2               # ss: which programs already speak through speech-dispatcher
   pocketsphinx-testdata  # LibriVox recordings with transcripts: real human speech for tests
   asterisk-core-sounds-en-wav  # 568 telephone prompts read by one US speaker (8 kHz WAV) ...
   asterisk-core-sounds-en      # ... and their text (core-sounds-en.txt.gz): word error rate

@@ -29,11 +29,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.adapters.sound import SPEECH_RATE, SpokenAudio
+from assistant.adapters.sound import SPEECH_RATE, Spoken, SpokenAudio
 from assistant.adapters.vosk_asr import Transcript
 from assistant.app.ports import LiveRecognizer, Recognizer, Speaker
 from assistant.core.advice import Advice
 from assistant.core.events import Say
+from assistant.core.settings import Settings
 
 SPEAKER_RATE = SPEECH_RATE
 """The rate espeak-ng and the tones play at, so the speaker's stream runs at it."""
@@ -149,21 +150,24 @@ class FaultySpeaker:
         self.real = real
         self.failed = False
 
-    @property
-    def first_block_at(self) -> float | None:
-        return self.real.first_block_at
-
-    def render(self, say: Say) -> SpokenAudio:
+    def speak(self, say: Say) -> Spoken:
         if say.kind == "reply" and not self.failed:
             self.failed = True
             raise FaultInjected("fault_speech: the speech engine failed")
-        return self.real.render(say)
+        return self.real.speak(say)
 
     def play(self, audio: SpokenAudio) -> bool:
         return self.real.play(audio)
 
+    @property
+    def first_block_at(self) -> float | None:
+        return self.real.first_block_at
+
     def stop(self) -> None:
         self.real.stop()
+
+    def follow(self, settings: Settings) -> None:
+        self.real.follow(settings)
 
 
 class FaultyAdvise:
@@ -232,11 +236,10 @@ def run_scenario(scenario: str, folder: Path) -> dict[str, Any]:
 
     from assistant.adapters.microphone import Microphone
     from assistant.adapters.pyttsx3_speech import Synthesizer
-    from assistant.adapters.speaker import Speaker as RealSpeaker
+    from assistant.adapters.speaker import AudioSpeaker
     from assistant.adapters.vosk_asr import Transcriber
     from assistant.app.listen import voice_conversation
     from assistant.core.advice import advise
-    from assistant.core.settings import Settings
 
     # The barge-in scenario times "stop" against the reply, so its safety check is off (the
     # check's own spoken turns are tested in tests/test_voice.py).
@@ -261,7 +264,7 @@ def run_scenario(scenario: str, folder: Path) -> dict[str, Any]:
         recognizer = SlowRecognizer(real, slow_frames=12, delay=0.8)
     elif scenario in ("speech", "barge_in"):
         synthesizer = Synthesizer(settings.rate, settings.voice, settings.volume)
-        speaker = RealSpeaker(synthesizer)
+        speaker = AudioSpeaker(synthesizer)
         if scenario == "speech":
             speaker = FaultySpeaker(speaker)
     else:

@@ -22,6 +22,7 @@ from assistant.core.errors import UserError
 from assistant.core.settings import (
     RATE_MAX,
     RATE_MIN,
+    SPEECH_OUTPUTS,
     VOLUME_MAX,
     VOLUME_MIN,
     Settings,
@@ -84,7 +85,7 @@ def test_valid_file_is_read(tmp_path: Path) -> None:
     path = write(
         tmp_path / "s.toml",
         'rate = 150\nvoice = "gmw/en-us"\nvolume = 0.6\nearcons = false\n'
-        'no_speech_timeout = 0\nend_silence = 1.5\ndevice = "USB Mic"\n',
+        'no_speech_timeout = 0\nend_silence = 1.5\ndevice = "USB Mic"\nspeech = "natural"\n',
     )
     settings, warning = load_settings(path)
     assert warning is None
@@ -96,6 +97,7 @@ def test_valid_file_is_read(tmp_path: Path) -> None:
         no_speech_timeout=0.0,
         end_silence=1.5,
         device="USB Mic",
+        speech="natural",
     )
 
 
@@ -176,6 +178,8 @@ def test_out_of_range_values_are_clamped_with_warning(
         "device = -1",
         "device = 1.5",
         "no_speech_timeout = [1, 2]",
+        'speech = "espeak"',
+        "speech = 1",
     ],
 )
 def test_wrong_type_falls_back_to_the_default_with_warning(tmp_path: Path, text: str) -> None:
@@ -196,6 +200,20 @@ def test_whole_number_float_rate_is_accepted() -> None:
     assert isinstance(settings.rate, int)
 
 
+@pytest.mark.parametrize("name", SPEECH_OUTPUTS)
+def test_each_speech_output_is_a_valid_setting(name: str) -> None:
+    settings, problems = parse_settings(f'speech = "{name}"\n'.encode())
+    assert (settings.speech, problems) == (name, [])
+
+
+def test_a_wrong_speech_output_names_the_choices() -> None:
+    settings, problems = parse_settings(b'speech = "espeak"\n')
+    assert settings.speech is None
+    assert problems == [
+        "speech must be one of pyttsx3, speech-dispatcher, natural, using the default"
+    ]
+
+
 def test_empty_voice_means_default_voice() -> None:
     settings, problems = parse_settings(b'voice = "  "\n')
     assert (settings.voice, problems) == (None, [])
@@ -205,7 +223,7 @@ def test_empty_voice_means_default_voice() -> None:
 
 
 def test_written_text_is_valid_toml_with_every_set_key() -> None:
-    text = to_toml(Settings(voice="gmw/en-us", device=2))
+    text = to_toml(Settings(voice="gmw/en-us", device=2, speech="speech-dispatcher"))
     table = tomllib.loads(text)
     assert table == {
         "rate": 175,
@@ -216,12 +234,13 @@ def test_written_text_is_valid_toml_with_every_set_key() -> None:
         "end_silence": 1.2,
         "device": 2,
         "safety_check": True,
+        "speech": "speech-dispatcher",
     }
 
 
 def test_none_values_are_left_out() -> None:
     table = tomllib.loads(to_toml(Settings()))
-    assert "voice" not in table and "device" not in table
+    assert "voice" not in table and "device" not in table and "speech" not in table
 
 
 def test_round_trip_of_defaults(tmp_path: Path) -> None:
@@ -248,6 +267,7 @@ _text = st.text(min_size=1).filter(lambda t: t.strip() == t and t != "")
     timeout=st.floats(0.0, 3600.0),
     end_silence=st.floats(0.2, 5.0),
     device=st.none() | _text | st.integers(0, 10_000),
+    speech=st.none() | st.sampled_from(SPEECH_OUTPUTS),
 )
 def test_round_trip_of_any_valid_settings(
     rate: int,
@@ -257,8 +277,9 @@ def test_round_trip_of_any_valid_settings(
     timeout: float,
     end_silence: float,
     device: str | int | None,
+    speech: str | None,
 ) -> None:
-    settings = Settings(rate, voice, volume, earcons, timeout, end_silence, device)
+    settings = Settings(rate, voice, volume, earcons, timeout, end_silence, device, speech=speech)
     parsed, problems = parse_settings(to_toml(settings).encode("utf-8"))
     assert problems == []
     assert parsed == settings

@@ -5,8 +5,10 @@ what is buffered.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -59,23 +61,32 @@ class Player:
         Blocks while playing; run it in a thread to listen for a barge-in meanwhile.
         Raises PlaybackError when there is no speaker or it fails.
         """
-        sd = sounddevice_module()
-        info = find_device(sd, self.device, "output")
-        rate = self._choose_rate(sd, info, audio.sample_rate)
-        samples = _resample_int16(audio.samples, audio.sample_rate, rate)
-        block = max(1, int(rate * self.block_seconds))
+        return self.play_stream([audio])
+
+    def play_stream(self, pieces: Iterable[SpokenAudio]) -> bool:
+        """Play pieces of one sound as they come (a line made sentence by sentence), like
+        ``play``. The first piece sets the rate; the device opens once it has arrived."""
         self._stop.clear()
         self._playing.set()
+        self.first_block_at = None
         try:
-            return self._write_all(sd, info, rate, samples, block)
+            chunks = iter(pieces)
+            first = next(chunks, None)
+            if first is None or self._stop.is_set():
+                return not self._stop.is_set()
+            sd = sounddevice_module()
+            info = find_device(sd, self.device, "output")
+            rate = self._choose_rate(sd, info, first.sample_rate)
+            return self._write_all(sd, info, rate, itertools.chain([first], chunks))
         finally:
             self._playing.clear()
             self._stop.clear()
 
     def _write_all(
-        self, sd: Any, info: dict[str, Any], rate: int, samples: npt.NDArray[np.int16], block: int
+        self, sd: Any, info: dict[str, Any], rate: int, pieces: Iterator[SpokenAudio]
     ) -> bool:
         name = str(info["name"])
+        block = max(1, int(rate * self.block_seconds))
         try:
             stream = sd.OutputStream(
                 device=info["index"], samplerate=rate, channels=1, dtype="int16", latency="high"
@@ -87,13 +98,15 @@ class Player:
                 "check that it is connected."
             ) from error
         try:
-            for start in range(0, len(samples), block):
-                if self._stop.is_set():
-                    stream.abort()  # discard what is buffered: stop means now
-                    return False
-                self._write_block(sd, stream, samples[start : start + block])
-                if start == 0:
-                    self.first_block_at = time.perf_counter()
+            for piece in pieces:
+                samples = _resample_int16(piece.samples, piece.sample_rate, rate)
+                for start in range(0, len(samples), block):
+                    if self._stop.is_set():
+                        stream.abort()  # discard what is buffered: stop means now
+                        return False
+                    self._write_block(sd, stream, samples[start : start + block])
+                    if self.first_block_at is None:
+                        self.first_block_at = time.perf_counter()
             if self._stop.is_set():
                 stream.abort()
                 return False

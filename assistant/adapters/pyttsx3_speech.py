@@ -24,7 +24,6 @@ pyttsx3 2.99's espeak driver has traps that this module works around (see the in
 from __future__ import annotations
 
 import io
-import os
 import sys
 import threading
 import time
@@ -40,6 +39,7 @@ import numpy as np
 
 from assistant.adapters.installation import command
 from assistant.adapters.sound import SPEECH_RATE, SpokenAudio, make_audio
+from assistant.adapters.wavio import write_private_wav
 from assistant.core.errors import UserError
 from assistant.core.settings import RATE_MAX, RATE_MIN, VOLUME_MAX, VOLUME_MIN, Settings
 
@@ -311,17 +311,13 @@ class Synthesizer:
                 self._cache.popitem(last=False)
         return audio
 
+    def stream(self, text: str, *, cache: bool = False) -> Iterator[SpokenAudio]:
+        """The sound of ``text`` in pieces as they are made: espeak-ng renders a line about
+        fifty times faster than it speaks, so in one piece."""
+        yield self.synthesize(text, cache=cache)
+
     def save_wav(self, text: str, path: Path) -> SpokenAudio:
         """Render text and write it to a WAV file (for --save-replies); returns the audio."""
         audio = self.synthesize(text)
-        try:
-            # Readable by the owner only: a reply repeats what the person said about their health.
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(audio.wav_bytes())
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            raise UserError(
-                f"Cannot write {path} ({reason}); choose a folder you can write to."
-            ) from (error)
+        write_private_wav(audio, path)
         return audio

@@ -1,4 +1,5 @@
-"""Audio as values: the sample rates in use, and a played or saved piece of sound.
+"""Audio as values: the sample rates in use, a played or saved piece of sound, and how saying
+one line went.
 
 Two rates, two meanings: the recogniser hears 16 kHz (every microphone frame and WAV file is
 brought to it), and espeak-ng speaks at 22 050 Hz (the tones are made at that rate, so one
@@ -50,3 +51,17 @@ def make_audio(samples: npt.NDArray[np.int16], sample_rate: int) -> SpokenAudio:
     frozen = np.ascontiguousarray(samples, dtype=np.int16)
     frozen.flags.writeable = False
     return SpokenAudio(frozen, sample_rate)
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """How saying one line went, whichever speech output said it."""
+
+    finished: bool
+    """True when it was said to the end; False when it was stopped or cancelled."""
+    synthesis: float = 0.0
+    """Seconds spent making the first sound before it could be played (0 where a daemon makes
+    the sound and plays it itself)."""
+    first_sound_at: float | None = None
+    """When (``time.perf_counter``) the first sound went out: the first block handed to the
+    device, or speech-dispatcher's BEGIN event; None when nothing was heard."""

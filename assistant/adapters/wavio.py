@@ -1,4 +1,5 @@
-"""Read WAV files of any usual format as a stream of 16 kHz mono 16-bit chunks.
+"""Read WAV files of any usual format as a stream of 16 kHz mono 16-bit chunks; write the
+assistant's own speech as a private WAV file.
 
 Python's `wave` module refuses 32-bit float and WAVE_FORMAT_EXTENSIBLE files, which ordinary
 recorders write, so the RIFF header is read here. The data is streamed in chunks, so an hour
@@ -7,6 +8,7 @@ of audio never sits in memory at once.
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import soxr
 
-from assistant.adapters.sound import RECOGNITION_RATE
+from assistant.adapters.sound import RECOGNITION_RATE, SpokenAudio
 from assistant.core.errors import UserError
 
 CHUNK_SECONDS = 0.5
@@ -209,3 +211,17 @@ def read_16k_mono(path: Path, chunk_seconds: float = CHUNK_SECONDS) -> Iterator[
     tail = resampler.finish()
     if len(tail):
         yield to_int16_bytes(tail)
+
+
+def write_private_wav(audio: SpokenAudio, path: Path) -> None:
+    """Write speech to a WAV file readable by the owner only; UserError if it cannot be."""
+    try:
+        # Owner only: a reply repeats what the person said about their health.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(audio.wav_bytes())
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise UserError(
+            f"Cannot write {path} ({reason}); choose a folder you can write to."
+        ) from error

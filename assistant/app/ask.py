@@ -110,15 +110,19 @@ def _transcribe(paths: Sequence[Path], model: Path | None) -> list[Transcript]:
 
 
 def speak(replies: Sequence[str]) -> None:
-    """Say each reply aloud with the user's voice settings, one after another."""
+    """Say each reply aloud with the user's speech output and voice settings, in turn."""
     if not replies:
         return
     from assistant.adapters.settings_file import load_settings
-    from assistant.adapters.speaker import Speaker  # speech engine and sound only when speaking
+    from assistant.app.speech import open_output  # speech engine and sound only when speaking
+    from assistant.core.events import Say
 
     settings, warning = load_settings()
     if warning:
         print(warning, file=sys.stderr)
-    speaker = Speaker.for_settings(settings)
+    output = open_output(None, settings, speaking=True)
+    for notice in output.notices:
+        print(notice.text, file=sys.stderr)
+    assert output.speaker is not None
     for reply in replies:
-        speaker.say_text(reply)
+        output.speaker.speak(Say(reply, "reply"))

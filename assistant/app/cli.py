@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from assistant.adapters.installation import PROGRAM
 from assistant.core.errors import BAD_INPUT_EXIT_CODE, UserError
+from assistant.core.settings import SPEECH_OUTPUTS
 from intents import LexiconError
 
 
@@ -69,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("devices", help="list microphones")
-    commands.add_parser("voices", help="list speech voices")
+    commands.add_parser("voices", help="list what each speech output offers")
     return parser
 
 
@@ -80,6 +81,12 @@ def _add_listen_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--save-replies", type=Path, metavar="DIR", help="also save replies as WAV")
     parser.add_argument(
         "--log-transcripts", type=Path, metavar="FILE", help="keep what you said (mode 0600)"
+    )
+    parser.add_argument(
+        "--speech",
+        choices=SPEECH_OUTPUTS,
+        metavar="NAME",
+        help=f"speak through {', '.join(SPEECH_OUTPUTS)} (see: voices)",
     )
 
 
@@ -129,6 +136,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                 save_replies=args.save_replies,
                 log_transcripts=args.log_transcripts,
                 model=args.model,
+                speech=args.speech,
             )
         )
     if command == "ask":
@@ -145,9 +153,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(format_devices(list_devices()))
         return 0
     if command == "voices":
-        from assistant.adapters.pyttsx3_speech import format_voices, list_voices
+        from assistant.app.speech import describe_outputs
 
-        print(format_voices(list_voices()))
+        print(describe_outputs())
         return 0
     raise AssertionError(f"unhandled command {command}")
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO, assert_never
 
-from assistant.adapters.pyttsx3_speech import Synthesizer
 from assistant.adapters.settings_file import save_settings
+from assistant.adapters.speaker import Renderer
 from assistant.app.timing import TurnTimer
 from assistant.core.controls import Control
 from assistant.core.dialogue import Dialogue
@@ -62,6 +62,10 @@ class Mouth(Protocol):
         """Something that went wrong while speaking, to be told before listening again."""
         ...
 
+    def follow(self, settings: Settings) -> None:
+        """Speak from now on at the rate and volume of ``settings``."""
+        ...
+
 
 class Ears(Protocol):
     """How a driver hears the person."""
@@ -74,7 +78,7 @@ class Ears(Protocol):
 class ReplySaver:
     """Writes every spoken line to DIR/NNN-kind.wav with the conversation's voice settings."""
 
-    def __init__(self, folder: Path, synthesizer: Synthesizer) -> None:
+    def __init__(self, folder: Path, synthesizer: Renderer) -> None:
         try:
             # Replies repeat the person's words: health information, for the owner's eyes only.
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -87,6 +91,10 @@ class ReplySaver:
         self.folder = folder
         self.synthesizer = synthesizer
         self.count = 0
+
+    def follow(self, settings: Settings) -> None:
+        """Save from now on at the rate and volume of ``settings``."""
+        self.synthesizer.follow(settings)
 
     def save(self, say: Say) -> Path:
         """Write one line; returns the file written."""
@@ -108,8 +116,6 @@ class Executor:
     """The person's next utterance."""
     captions: TextIO
     """Where every line is printed, spoken or not."""
-    synthesizer: Synthesizer | None = None
-    """The one synthesiser behind the speaker and the reply saver; follows rate and volume."""
     saver: ReplySaver | None = None
     """Writes each spoken line to a WAV file (--save-replies)."""
     warnings: TextIO | None = None
@@ -155,8 +161,9 @@ class Executor:
                 case PlayEarcon(name=name):
                     self.mouth.play_earcon(name)
                 case SetRate() | SetVolume():
-                    if self.synthesizer is not None:
-                        self.synthesizer.follow(self.dialogue.settings)
+                    self.mouth.follow(self.dialogue.settings)
+                    if self.saver is not None:
+                        self.saver.follow(self.dialogue.settings)
                 case SaveSettings(settings=changed):
                     self._save(changed)
                 case StopSpeaking():

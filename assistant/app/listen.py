@@ -17,12 +17,12 @@ from assistant.adapters.devices import refresh_devices
 from assistant.adapters.microphone import Microphone
 from assistant.adapters.pyttsx3_speech import Synthesizer
 from assistant.adapters.settings_file import load_settings
-from assistant.adapters.speaker import Speaker
+from assistant.adapters.speaker import Renderer
 from assistant.adapters.transcript_log import TranscriptLog, logged_lines
 from assistant.adapters.vosk_asr import Transcriber
 from assistant.app.executor import Executor, ReplySaver
-from assistant.app.ports import Recognizer
-from assistant.app.ports import Speaker as SpeakerPort
+from assistant.app.ports import Recognizer, Speaker
+from assistant.app.speech import open_output
 from assistant.app.timing import TurnTimer
 from assistant.app.typed import run_text
 from assistant.app.voice import (
@@ -55,6 +55,8 @@ class ListenOptions:
     """Keep what the person said in this file (mode 0600)."""
     model: Path | None = None
     """The Vosk model folder to use."""
+    speech: str | None = None
+    """The speech output for this conversation, instead of the one in the settings."""
 
 
 def run(options: ListenOptions) -> int:
@@ -70,7 +72,7 @@ def run(options: ListenOptions) -> int:
             lines = logged_lines(sys.stdin, transcript_log)
             return run_text(
                 lines, sys.stdout, settings, speak=not options.mute,
-                save_replies=options.save_replies,
+                save_replies=options.save_replies, speech=options.speech,
             )  # fmt: skip
         return _run_voice(options, settings, warning, transcript_log)
     finally:
@@ -84,28 +86,30 @@ def _run_voice(
     warning: str | None,
     transcript_log: TranscriptLog | None,
 ) -> int:
-    synthesizer = None
-    if not options.mute or options.save_replies is not None:
-        synthesizer = Synthesizer(settings.rate, settings.voice, settings.volume)
-    speaker = None if options.mute or synthesizer is None else Speaker(synthesizer)
+    output = open_output(
+        options.speech, settings, speaking=not options.mute,
+        saving=options.save_replies is not None,
+    )  # fmt: skip
     try:
         transcriber = Transcriber.load(options.model)
         if transcriber.note:
             print(f"Warning: {transcriber.note}", file=sys.stderr, flush=True)
         conversation = voice_conversation(
-            settings, transcriber, speaker, synthesizer,
+            settings, transcriber, output.speaker, output.renderer,
             options.save_replies, transcript_log=transcript_log,
         )  # fmt: skip
         with contextlib.closing(conversation):
             if warning:
                 conversation.executor.say(Say(warning, "error"))
+            for notice in output.notices:  # a fallback to pyttsx3, or the screen-reader hint
+                conversation.executor.say(notice)
             return conversation.run()
     except UserError as error:
         # The person may not see the screen: the reason the assistant stops is spoken too.
         # With no speaker either, the printed line is all there is: one line, not two.
-        if speaker is not None:
+        if output.speaker is not None:
             with contextlib.suppress(UserError):
-                speaker.say_text(error.message)
+                output.speaker.speak(Say(error.message, "error"))
         raise
 
 
@@ -146,8 +150,8 @@ def open_microphone(settings: Settings) -> MicrophoneOpener:
 def voice_conversation(
     settings: Settings,
     recognizer: Recognizer,
-    speaker: SpeakerPort | None,
-    synthesizer: Synthesizer | None = None,
+    speaker: Speaker | None,
+    renderer: Renderer | None = None,
     save_replies: Path | None = None,
     *,
     advise_fn: AdviseFn = advise,
@@ -159,15 +163,15 @@ def voice_conversation(
 ) -> VoiceConversation:
     """Open the devices and put the conversation together; a UserError names anything missing.
 
-    ``synthesizer`` is the voice behind ``speaker`` and the saved replies: it follows the
-    person's rate and volume changes. ``recognizer``, ``speaker`` and ``opener`` are the real
-    adapters unless a test hands in a fault through the same interface.
+    ``renderer`` renders the saved replies (pyttsx3 when not given); it and the speaker follow
+    the person's rate and volume changes. ``recognizer``, ``speaker`` and ``opener`` are the
+    real adapters unless a test hands in a fault through the same interface.
     """
     advise_fn("")  # read the lexicon now rather than during the person's first turn
     saver = None
     if save_replies is not None:
-        synthesizer = synthesizer or Synthesizer(settings.rate, settings.voice, settings.volume)
-        saver = ReplySaver(save_replies, synthesizer)
+        renderer = renderer or Synthesizer(settings.rate, settings.voice, settings.volume)
+        saver = ReplySaver(save_replies, renderer)
     opener = opener or open_microphone(settings)
     notes = StatusNotes(sys.stderr if status is None else status)
     microphone = MicrophoneLink(opener, opener(False), notes)
@@ -179,7 +183,6 @@ def voice_conversation(
             recognizer, microphone, lambda: dialogue.settings, notes, transcript_log, timer
         ),
         captions=sys.stdout if captions is None else captions,
-        synthesizer=synthesizer,
         saver=saver,
         timer=timer,
     )

@@ -1,6 +1,6 @@
 """What the conversation needs from devices and engines, as small interfaces.
 
-The real adapters (the sounddevice microphone, Vosk, pyttsx3 with playback) implement these by
+The real adapters (the sounddevice microphone, Vosk, the speech outputs) implement these by
 their shape; tests hand the same interfaces a fault where a real part cannot be made to fail on
 demand. Nothing here does anything: it only names what the app relies on.
 """
@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from assistant.adapters.sound import SpokenAudio
+from assistant.adapters.sound import Spoken, SpokenAudio
 from assistant.adapters.vosk_asr import Transcript
 from assistant.core.events import Say
+from assistant.core.settings import Settings
 
 
 class Microphone(Protocol):
@@ -70,23 +71,27 @@ class Recognizer(Protocol):
 
 
 class Speaker(Protocol):
-    """Speech out: a line rendered to sound, played until done or stopped."""
+    """Speech out, one line at a time: pyttsx3, speech-dispatcher or the natural voice."""
 
-    @property
-    def first_block_at(self) -> float | None:
-        """When (``time.perf_counter``) the last ``play`` handed its first sound to the
-        device."""
-        ...
-
-    def render(self, say: Say) -> SpokenAudio:
-        """The sound of one line."""
+    def speak(self, say: Say) -> Spoken:
+        """Say one line, blocking until it has been said or stopped: while this runs the line
+        is (or is about to be) heard. UserError if it cannot be spoken at all (PlaybackError
+        when the speaker has gone)."""
         ...
 
     def play(self, audio: SpokenAudio) -> bool:
-        """Play to the end (True) or until ``stop`` (False); PlaybackError if there is no
-        speaker."""
+        """Play a tone to the end (True) or until ``stop`` (False)."""
+        ...
+
+    @property
+    def first_block_at(self) -> float | None:
+        """When (``time.perf_counter``) the last tone's first block reached the device."""
         ...
 
     def stop(self) -> None:
-        """Cut the current playback short, from any thread."""
+        """Cut the current line or tone short, from any thread."""
+        ...
+
+    def follow(self, settings: Settings) -> None:
+        """Take on the rate and volume the person changed, from the next line on."""
         ...

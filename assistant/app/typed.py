@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from assistant.adapters.pyttsx3_speech import Synthesizer
 from assistant.adapters.settings_file import save_settings
-from assistant.adapters.speaker import Speaker
 from assistant.app.executor import Executor, ReplySaver
+from assistant.app.ports import Speaker
+from assistant.app.speech import open_output
 from assistant.core.dialogue import AdviseFn, Dialogue
 from assistant.core.errors import UserError
 from assistant.core.events import EarconName, Event, Expect, Failure, Heard, Say
@@ -37,7 +37,7 @@ class TypedMouth:
         if self.speaker is None:
             return True
         try:
-            self.speaker.say_text(say.text)
+            self.speaker.speak(say)
         except UserError as error:
             self.speaker = None
             print(f"Warning: {error.message} Continuing with captions only.", file=self.warnings)
@@ -48,6 +48,10 @@ class TypedMouth:
 
     def pending_failure(self) -> Failure | None:
         return None
+
+    def follow(self, settings: Settings) -> None:
+        if self.speaker is not None:
+            self.speaker.follow(settings)
 
 
 @dataclass
@@ -75,30 +79,29 @@ def run_text(
     settings_path: Path | None = None,
     err: TextIO | None = None,
     advise: AdviseFn | None = None,
+    speech: str | None = None,
 ) -> int:
     """Hold the conversation over ``lines``; returns the exit code (0 on goodbye or end of input).
 
     speak: also say every line aloud. save_replies: a folder for a WAV file of each spoken line.
     settings_path: where changed settings are saved (default: the user's settings file).
     advise: the advice function, for callers that hold a preloaded one.
+    speech: the speech output, instead of the one in the settings.
     """
     err = sys.stderr if err is None else err
-    needs_voice = speak or save_replies is not None
-    synthesizer = (
-        Synthesizer(settings.rate, settings.voice, settings.volume) if needs_voice else None
-    )
-    speaker = Speaker(synthesizer) if speak and synthesizer is not None else None
+    output = open_output(speech, settings, speaking=speak, saving=save_replies is not None)
+    for notice in output.notices:  # printed, not said: this conversation is typed
+        print(f"{'Note' if notice.kind == 'help' else 'Warning'}: {notice.text}", file=err)
     saver = (
-        ReplySaver(save_replies, synthesizer)
-        if save_replies is not None and synthesizer is not None
+        ReplySaver(save_replies, output.renderer)
+        if save_replies is not None and output.renderer is not None
         else None
     )
     executor = Executor(
         dialogue=Dialogue(settings, advise),
-        mouth=TypedMouth(speaker, err),
+        mouth=TypedMouth(output.speaker, err),
         ears=TypedEars(iter(lines)),
         captions=out,
-        synthesizer=synthesizer,
         saver=saver,
         warnings=err,
         save=lambda changed: save_settings(changed, settings_path),

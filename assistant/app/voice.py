@@ -6,9 +6,11 @@ this module gives it ears (:class:`VoiceEars`: the microphone and Vosk) and a mo
 interfaces of :mod:`assistant.app.ports`.
 
 Half duplex: while the assistant speaks, microphone frames go only to a barge-in recogniser that
-listens for "stop" and nothing else, so the assistant never answers itself. A "stop" counts only
-when it is heard on its own: the assistant's own voice saying a sentence with "stop" in it
-reaches that recogniser as "[unk] … stop …", which is not a barge-in.
+listens for "stop" and nothing else, so the assistant never answers itself. "While it speaks" is
+the whole of the speaker's blocking ``speak`` call, which returns only once the line is over (for
+speech-dispatcher: its END or CANCEL event), never an estimate of how long it takes. A "stop"
+counts only when it is heard on its own: the assistant's own voice saying a sentence with "stop"
+in it reaches that recogniser as "[unk] … stop …", which is not a barge-in.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TextIO, TypeVar
 
-from assistant.adapters.devices import MicrophoneError
+from assistant.adapters.devices import MicrophoneError, PlaybackError
 from assistant.adapters.earcons import heard, listening_started
 from assistant.adapters.sound import SpokenAudio
 from assistant.adapters.transcript_log import TranscriptLog
@@ -50,6 +52,8 @@ RECONNECT_SECONDS = 60.0
 RECONNECT_POLL_SECONDS = 2.0
 SHORT_UTTERANCE_WORDS = 3
 """An open-vocabulary result this short may be a misheard command ("goodbye" as "don't mind")."""
+
+T = TypeVar("T")
 
 MicrophoneOpener = Callable[[bool], Microphone]
 """Opens the microphone; with True, after re-scanning the devices (to retry after a loss)."""
@@ -172,7 +176,7 @@ def choose_text(
 
 @dataclass
 class VoiceMouth:
-    """Speech with barge-in: plays a line while listening only for "stop"."""
+    """Speech with barge-in: says a line while listening only for "stop"."""
 
     speaker: Speaker | None
     """Speech out, or None when muted or once the speaker has gone (captions carry on)."""
@@ -190,32 +194,51 @@ class VoiceMouth:
 
     def speak(self, say: Say) -> bool:
         """Say one line; False when the person stopped it by saying "stop"."""
-        if self.speaker is None:
+        speaker = self.speaker
+        if speaker is None:
             return True
+        called = time.perf_counter()
         try:
-            started = time.perf_counter()
-            audio = self.speaker.render(say)
-            if self.timer is not None:
-                self.timer.rendered(time.perf_counter() - started)
-            return self._play(audio, timed=True)
+            spoken, stopped = self._listening_for_stop(speaker, lambda: speaker.speak(say))
+        except PlaybackError as error:
+            # No speaker: the captions still carry the conversation.
+            self.notes.note(error.message)
+            self.speaker = None
+            return True
         except UserError:
             raise
         except Exception as error:
             # The caption is out; the person hears an apology before the next turn.
             log_fault("Speaking failed", error)
             self.unspoken = True
-        return True
+            return True
+        if self.timer is not None and spoken.first_sound_at is not None:
+            self.timer.rendered(spoken.synthesis)
+            self.timer.first_sound(spoken.first_sound_at - called - spoken.synthesis)
+        return not stopped
 
     def play_earcon(self, name: EarconName) -> None:
         """Play a tone, muted like speech so the microphone does not take it for the person."""
-        if self.speaker is None:
+        speaker = self.speaker
+        if speaker is None:
             return
         if not self._earcons:
             self._earcons = {"listening": listening_started(), "heard": heard()}
-        self._play(self._earcons[name])
-        first = self.speaker.first_block_at if self.speaker is not None else None
+        tone = self._earcons[name]
+        try:
+            self._listening_for_stop(speaker, lambda: speaker.play(tone))
+        except PlaybackError as error:
+            self.notes.note(error.message)
+            self.speaker = None
+            return
+        first = speaker.first_block_at
         if name == "heard" and self.timer is not None and first is not None:
             self.timer.toned(first)
+
+    def follow(self, settings: Settings) -> None:
+        """Speak at the rate and volume the person chose."""
+        if self.speaker is not None:
+            self.speaker.follow(settings)
 
     def pending_failure(self) -> Failure | None:
         """A line that could not be spoken, or a microphone lost while speaking."""
@@ -225,28 +248,30 @@ class VoiceMouth:
         lost, self.microphone.lost_while_speaking = self.microphone.lost_while_speaking, None
         return None if lost is None else Failure(lost.message)
 
-    def _play(self, audio: SpokenAudio, timed: bool = False) -> bool:
-        """Play audio while listening only for "stop"; False if the person stopped it."""
-        speaker = self.speaker
-        assert speaker is not None
-        play_called = time.perf_counter()
+    def _listening_for_stop(self, speaker: Speaker, sound: Callable[[], T]) -> tuple[T, bool]:
+        """Run ``sound`` (a line or a tone, which blocks until it is over) with the
+        microphone muted, listening only for "stop"; its result, and whether the person
+        stopped it. Whatever ``sound`` raised is raised here."""
         barge_in = BargeIn(self.recognizer.stream(grammar=[BARGE_IN_WORD], end_silence=0.3))
-        failure: list[UserError] = []
+        outcome: list[T] = []
+        failure: list[BaseException] = []
 
-        def play() -> None:
+        def run() -> None:
             try:
-                speaker.play(audio)
-            except UserError as error:
+                outcome.append(sound())
+            except BaseException as error:  # raised again in the conversation's thread
                 failure.append(error)
 
         link = self.microphone
+        # From here until the sound is over, whatever the microphone hears may be our own
+        # voice: it goes to the barge-in listener only and is dropped on unmuting.
         link.device.muted = True
-        playing = threading.Thread(target=play, name="speaking", daemon=True)
-        playing.start()
+        sounding = threading.Thread(target=run, name="speaking", daemon=True)
+        sounding.start()
         try:
-            while playing.is_alive():
+            while sounding.is_alive():
                 if not link.working:
-                    playing.join(timeout=0.05)  # no microphone: no barge-in, speech goes on
+                    sounding.join(timeout=0.05)  # no microphone: no barge-in, speech goes on
                     continue
                 try:
                     frame = link.device.read_muted(timeout=0.05)
@@ -259,18 +284,12 @@ class VoiceMouth:
                     speaker.stop()
                     self.notes.note("stopped by the person")
                     break
-            playing.join()
+            sounding.join()
         finally:
-            # Frames heard while muted were our own voice and are dropped on unmuting; frames
-            # from before (while the reply was being synthesised) are the person's, and kept.
             link.device.muted = False
-        if timed and self.timer is not None and speaker.first_block_at is not None:
-            self.timer.first_sound(speaker.first_block_at - play_called)
         if failure:
-            # No speaker: the captions still carry the conversation.
-            self.notes.note(failure[0].message)
-            self.speaker = None
-        return not barge_in.heard.is_set()
+            raise failure[0]
+        return outcome[0], barge_in.heard.is_set()
 
 
 @dataclass

@@ -21,6 +21,9 @@ TIMEOUT_MAX = 3600.0
 """Longest no-speech timeout in seconds; 0 turns the timeout off."""
 END_SILENCE_MIN, END_SILENCE_MAX, END_SILENCE_STEP = 0.2, 5.0, 0.5
 """Bounds of the longest silence that ends an utterance, and one "wait for me" step (s)."""
+SPEECH_OUTPUTS = ("pyttsx3", "speech-dispatcher", "natural")
+"""The ways to speak: pyttsx3 with espeak-ng (the default), speech-dispatcher (beside a screen
+reader), and the natural (neural) voice of the optional extra."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Settings:
     """Microphone name or index; None for the system default."""
     safety_check: bool = True
     """Ask about the red flags that fit what was heard before the first therapy advice."""
+    speech: str | None = None
+    """One of SPEECH_OUTPUTS; None: not chosen, so pyttsx3 (and a hint beside a screen reader)."""
 
 
 def parse_settings(data: bytes) -> tuple[Settings, list[str]]:
@@ -135,6 +140,12 @@ def _check_device(value: object) -> _Check:
     return _INVALID, "must be a microphone name or a number from 0, using the default"
 
 
+def _check_speech(value: object) -> _Check:
+    if isinstance(value, str) and value.strip() in SPEECH_OUTPUTS:
+        return value.strip(), None
+    return _INVALID, f"must be one of {', '.join(SPEECH_OUTPUTS)}, using the default"
+
+
 _CHECKS: dict[str, Callable[[object], _Check]] = {
     "rate": _Bounded(
         RATE_MIN, RATE_MAX, "must be a whole number of words a minute, using the default", True
@@ -152,4 +163,5 @@ _CHECKS: dict[str, Callable[[object], _Check]] = {
     ),
     "device": _check_device,
     "safety_check": _check_switch,
+    "speech": _check_speech,
 }
