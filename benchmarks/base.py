@@ -29,6 +29,9 @@ class Options:
     """At most this many utterances in the spoken benchmark (for tests)."""
     command: str = "python -m benchmarks"
     """The command line that made the report, printed in it."""
+    adapted_model: Path | None = None
+    """A Vosk model folder with a domain-adapted language model: fills the benchmark's
+    "adapted" and "adapted + N-best" slots (benchmarks/methods.py)."""
 
 
 @dataclass

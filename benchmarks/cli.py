@@ -14,7 +14,7 @@ from pathlib import Path
 from assistant.core.errors import UserError
 from benchmarks.base import DOCS, REPO, Options, Section, machine
 
-SECTIONS = ("spoken", "recognizers", "latency", "resources")
+SECTIONS = ("spoken", "human", "recognizers", "latency", "resources")
 QUICK_DIR = REPO / "build" / "bench-quick"
 
 
@@ -22,8 +22,8 @@ def parser() -> argparse.ArgumentParser:
     """The command's options."""
     p = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Measure spoken accuracy, recognisers side by side, latency and resources; "
-        "write docs/benchmarks.md and PNG plots.",
+        description="Measure spoken accuracy and word error rate for each hearing method, "
+        "recognisers side by side, latency and resources; write docs/benchmarks.md and PNG plots.",
     )
     p.add_argument("--quick", action="store_true", help="small subset, under 2 minutes")
     p.add_argument(
@@ -45,14 +45,23 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--limit", type=int, default=None, help="at most this many utterances (tests)")
     p.add_argument("--seed", type=int, default=Options.seed, help="seed of every random choice")
+    p.add_argument(
+        "--adapted-model",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="Vosk model folder with a domain-adapted language model: also measure the "
+        "'adapted' and 'adapted + N-best' hearing methods",
+    )
     return p
 
 
 def _runners() -> dict[str, Callable[[Options], Section]]:
-    from benchmarks import recognizers, report, resources, spoken
+    from benchmarks import human, recognizers, report, resources, spoken
 
     return {
         "spoken": spoken.run,
+        "human": human.run,
         "recognizers": recognizers.run,
         "latency": report.latency_section,
         "resources": resources.run,
@@ -76,6 +85,12 @@ def _run(args: argparse.Namespace, argv: list[str], invoked: str) -> int:
         raise UserError(f"unknown section {unknown[0]!r}; choose from {', '.join(SECTIONS)}.")
     if args.workers < 1:
         raise UserError("--workers must be at least 1.")
+    adapted = args.adapted_model
+    if adapted is not None and not (adapted / "graph").is_dir():
+        raise UserError(
+            f"{adapted} is not a Vosk model folder (it has no graph/); give the folder that "
+            "holds am/, conf/ and graph/."
+        )
     if importlib.util.find_spec("matplotlib") is None:
         raise UserError(
             "the benchmarks need matplotlib; install the extra: pip install -e '.[bench]'"
@@ -87,6 +102,7 @@ def _run(args: argparse.Namespace, argv: list[str], invoked: str) -> int:
         out_dir=out,
         seed=args.seed,
         limit=args.limit,
+        adapted_model=adapted.resolve() if adapted is not None else None,
         command=" ".join([invoked, *(shlex.quote(a) for a in argv)]),
     )
     from benchmarks import report

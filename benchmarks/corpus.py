@@ -1,6 +1,7 @@
-"""The labelled corpus as the spoken benchmark uses it: the subset, voices and keywords.
+"""The labelled corpora as the spoken benchmarks use them: subsets, who says what, keywords.
 
-The corpus itself is read by :mod:`support.corpora`, the one loader of tests and benchmarks.
+The corpora themselves are read by :mod:`support.corpora`, the one loader of tests and
+benchmarks; the voices are :mod:`support.voices`.
 """
 
 from __future__ import annotations
@@ -16,13 +17,33 @@ from intents import load_lexicon
 from intents.tokenize import stem, words
 from support.corpora import Labelled as Item
 from support.corpora import load
+from support.voices import ESPEAK_VOICES, NEURAL_VOICES
 
 VOICES: tuple[str, ...] = ("en-us", "en-gb", "en-us+f3")
-"""espeak-ng voices: American and British male, and an American female variant."""
+"""espeak-ng voices of the recogniser comparison: American and British male, and an American
+female variant."""
 RATES: tuple[int, ...] = (140, 175)
-"""Words a minute: unhurried and brisk."""
+"""Words a minute in the recogniser comparison: unhurried and brisk."""
 NOISES: tuple[float | None, ...] = (None, 20.0, 10.0)
 """Clean, then pink noise at 20 dB and 10 dB SNR."""
+
+CORPORA: dict[str, str] = {
+    "corpus": "development corpus",
+    "heldout": "held-out set 1",
+    "heldout2": "held-out set 2",
+}
+"""The corpora spoken, by their support.corpora name. The lexicon was written with the first;
+the held-out ones are for evaluation only: nothing is built or tuned on them."""
+HELD_OUT: tuple[str, ...] = ("heldout", "heldout2")
+SPEAKERS: tuple[tuple[str, ...], ...] = (
+    *((v.name,) for v in NEURAL_VOICES),
+    tuple(v.name for v in ESPEAK_VOICES),
+)
+"""Who says each utterance: one voice of each group, so both neural voices say every one and
+the espeak-ng voices take turns."""
+SPEAKING_RATES: tuple[float, ...] = (1.0, 0.8)
+"""Speaking-rate factors: the voice's own pace and a fifth slower (espeak-ng: 175 and 140
+words a minute), taking turns like the voices."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +127,57 @@ def plan(
             tasks.append(Task(item, voice, rate, tuple(noises), seed * 1000 + item.index))
         offset += len(group)
     return sorted(tasks, key=lambda t: t.item.index)
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One labelled utterance said by one voice, heard in each noise condition."""
+
+    corpus: str
+    """The corpus it comes from (a key of :data:`CORPORA`)."""
+    item: Item
+    """What is said."""
+    voice: str
+    """The test voice's name (support.voices)."""
+    rate: float
+    """Speaking-rate factor."""
+    noises: tuple[float | None, ...]
+    """SNRs in dB (None: clean)."""
+    seed: tuple[int, ...]
+    """Seed of this utterance's noise."""
+
+
+def plan_speakers(
+    corpus: str,
+    items: Sequence[Item],
+    speakers: Sequence[Sequence[str]],
+    rates: Sequence[float],
+    noises: Sequence[float | None],
+    seed: int,
+) -> list[Utterance]:
+    """Each item said once by a voice of each group in ``speakers``, heard in every noise.
+
+    Within a group the voice and rate take turns through every combination within each
+    category, so each voice and rate hears a like mix of the corpus.
+    """
+    rng = random.Random(seed)
+    by_category: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        by_category[item.category].append(item)
+    number = list(CORPORA).index(corpus) if corpus in CORPORA else len(CORPORA)
+    spoken = []
+    for g, group in enumerate(speakers):
+        combos = [(v, r) for v in group for r in rates]
+        offset = 0
+        for category in sorted(by_category):
+            members = by_category[category][:]
+            rng.shuffle(members)
+            for k, item in enumerate(members):
+                voice, rate = combos[(offset + k) % len(combos)]
+                noise_seed = (seed, number, item.index, g)
+                spoken.append(Utterance(corpus, item, voice, rate, tuple(noises), noise_seed))
+            offset += len(members)
+    return sorted(spoken, key=lambda u: (u.item.index, u.voice))
 
 
 @cache

@@ -28,43 +28,14 @@ from tqdm import tqdm
 from assistant.core.advice import advise
 from benchmarks.base import Options, Section, pct, table
 from benchmarks.corpus import RATES, VOICES, keywords, load_items, plan, select
-from intents.tokenize import words
 from support import audio, speech
 from support.corpora import Labelled as Item
 from support.corpora import speakable
-from support.metrics import word_error_rate
+from support.metrics import normalise, word_error_rate
 
 FULL_OTHERS, FULL_RED_FLAGS = 30, 12
 QUICK_OTHERS, QUICK_RED_FLAGS = 3, 1
 NOISES: tuple[float | None, ...] = (None, 10.0)
-
-_NUMBERS = dict(
-    enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-)
 
 
 class Engine(Protocol):
@@ -72,14 +43,6 @@ class Engine(Protocol):
 
     def hear(self, pcm: bytes) -> tuple[str, str]:
         """(transcript to score, text to decide on) for 16 kHz mono 16-bit PCM."""
-
-
-def normalise(text: str) -> str:
-    """Lower case words without punctuation; small numbers as words, as the corpus writes them."""
-    out = []
-    for word in words(text):
-        out.append(_NUMBERS.get(int(word), word) if word.isdigit() and int(word) <= 20 else word)
-    return " ".join(out)
 
 
 class VoskEngine:

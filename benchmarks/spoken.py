@@ -1,75 +1,103 @@
-"""Spoken accuracy end to end: corpus → espeak-ng speech (+ noise) → Vosk → advice.
+"""Spoken accuracy end to end: corpus → test voice (+ noise) → each hearing method → advice.
 
-Every clip is heard twice, by the general model alone (before) and with the domain pass of
-benchmarks/domain_pass.py (after), so the table shows the gain on the very same audio.
+Every clip is heard by every method measured (benchmarks/methods.py), so the columns compare
+the methods on the very same audio. Each corpus is reported on its own: the development corpus,
+which the lexicon was written with, and the held-out sets, which are for evaluation only
+(nothing here is built from them, and their mishearings are not listed).
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tqdm import tqdm
 
 from assistant.core.advice import advise
+from assistant.core.decision import Decision
+from benchmarks import workers
 from benchmarks.base import Options, Section, pct, table
 from benchmarks.corpus import (
+    CORPORA,
+    HELD_OUT,
     NOISES,
-    RATES,
-    VOICES,
-    Task,
+    SPEAKERS,
+    SPEAKING_RATES,
+    Utterance,
     keywords,
-    load_items,
-    plan,
+    plan_speakers,
     select,
 )
-from benchmarks.domain_pass import DomainPass, decision_text
+from benchmarks.methods import Heard, Plan, Slot
 from support import audio, speech
 from support.corpora import Labelled as Item
-from support.corpora import speakable
+from support.corpora import load, speakable
 from support.metrics import word_error_rate
+from support.scoring import Score
+from support.voices import ALL_VOICES, by_name
 
-TARGET_CLEAN = 0.90
-TARGET_10DB = 0.80
-TARGET_RED_FLAG = 0.95
-
-FULL_OTHERS = 90
-"""Non-red-flag utterances in a full run (with every red-flag one); sized for 20 minutes."""
-QUICK_OTHERS, QUICK_RED_FLAGS = 8, 6
+FULL_DEV_SIZES = (30, 30)
+"""(others, red flags) of the development corpus in a full run; the held-out sets are spoken
+whole. Sized for a full report in about 30 minutes on 2 cores with the general model and the
+domain pass (each clip costs 0.29 + 0.05 seconds of CPU per second of audio)."""
+QUICK_SIZES: dict[str, tuple[int, int]] = {"corpus": (2, 2), "heldout": (1, 1), "heldout2": (1, 1)}
+"""(others, red flags) of each corpus in a quick run."""
 QUICK_NOISES: tuple[float | None, ...] = (None, 10.0)
 
 
 @dataclass(frozen=True)
-class Hearing:
-    """One clip as both passes heard it."""
+class Target:
+    """Issue 10's goals for one family of voices, on the held-out sets."""
 
+    clean: float
+    """Decision accuracy, clean."""
+    noisy: float
+    """Decision accuracy at 10 dB."""
+    red_flag: float
+    """Red-flag recall in every noise condition."""
+
+
+TARGETS: dict[str, Target] = {
+    "neural": Target(0.95, 0.90, 0.97),
+    "espeak-ng": Target(0.85, 0.75, 0.90),
+}
+FALSE_RED_FLAGS_MAX = 0.03
+"""False red flags in every condition, for every voice."""
+FAMILY_TITLES = {"neural": "neural voices", "espeak-ng": "espeak-ng voices"}
+
+
+@dataclass(frozen=True)
+class Hearing:
+    """One clip as every method heard it."""
+
+    corpus: str
+    """Which corpus the utterance is from."""
     item: Item
     """The utterance."""
     voice: str
-    """espeak-ng voice."""
-    rate: int
-    """Words a minute."""
+    """The test voice's name."""
+    rate: float
+    """Speaking-rate factor."""
     snr: float | None
     """Noise condition (None: clean)."""
-    general: str
-    """The general model's transcript."""
-    domain: tuple[str, ...]
-    """The domain pass's hearings, best first."""
+    heard: dict[str, Heard]
+    """Each method's hearing, by slot key."""
+    seconds: dict[str, float]
+    """CPU time each method took (beyond what the methods before it had decoded)."""
     audio_seconds: float
     """Length of the clip (speech and padding)."""
-    general_seconds: float
-    """Time the general model took."""
-    domain_seconds: float
-    """Time the domain pass took."""
+
+    @property
+    def family(self) -> str:
+        """The voice's family ("neural" or "espeak-ng")."""
+        return by_name(self.voice).family
 
 
 def condition_name(snr: float | None) -> str:
@@ -77,129 +105,114 @@ def condition_name(snr: float | None) -> str:
     return "clean" if snr is None else f"{snr:g} dB"
 
 
-# --- decoding, in worker processes that each load the model once -------------------------
-
-_passes: DomainPass | None = None
+# --- hearing, in worker processes --------------------------------------------------------
 
 
-def _load() -> None:
-    global _passes
-    from assistant.adapters.vosk_asr import Transcriber
-
-    _passes = DomainPass.load(Transcriber.load())
-
-
-def _hear(task: Task) -> list[Hearing]:
-    assert _passes is not None
-    spoken = speech.espeak_samples(task.item.text, task.voice, task.rate)
+def _hear(utterance: Utterance) -> list[Hearing]:
+    spoken = by_name(utterance.voice).speak(utterance.item.text, utterance.rate)
     hearings = []
-    for snr in task.noises:
-        rng = np.random.default_rng([task.seed, 0 if snr is None else int(snr * 10) + 1])
-        pcm = audio.clip_audio(spoken, snr, rng)
-        started = time.perf_counter()
-        general = _passes.transcriber.transcribe_pcm(pcm).text
-        middle = time.perf_counter()
-        domain = _passes.transcribe_pcm(pcm)
-        ended = time.perf_counter()
+    for snr in utterance.noises:
+        code = 0 if snr is None else int(snr * 10) + 1
+        pcm = audio.clip_audio(spoken, snr, np.random.default_rng([*utterance.seed, code]))
+        heard, seconds = {}, {}
+        for key, method in workers.methods().items():
+            started = time.process_time()  # CPU time: other work on the machine does not count
+            heard[key] = method.hear(pcm)
+            seconds[key] = time.process_time() - started
         hearings.append(
             Hearing(
-                item=task.item,
-                voice=task.voice,
-                rate=task.rate,
+                corpus=utterance.corpus,
+                item=utterance.item,
+                voice=utterance.voice,
+                rate=utterance.rate,
                 snr=snr,
-                general=general,
-                domain=domain,
+                heard=heard,
+                seconds=seconds,
                 audio_seconds=len(pcm) / 32000,
-                general_seconds=middle - started,
-                domain_seconds=ended - middle,
             )
         )
     return hearings
 
 
-def hear_all(tasks: Sequence[Task], workers: int, progress: bool = True) -> list[Hearing]:
-    """Decode every task's clips on ``workers`` processes."""
-    results: list[Hearing] = []
-    bar = tqdm(total=len(tasks), desc="spoken", file=sys.stderr, disable=not progress)
-    if workers <= 1:
-        _load()
-        for task in tasks:
-            results += _hear(task)
-            bar.update()
-    else:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_load) as pool:
-            for hearings in pool.imap_unordered(_hear, tasks):
-                results += hearings
-                bar.update()
-    bar.close()
+def hear_all(plan: Plan, utterances: Sequence[Utterance], workers_: int) -> list[Hearing]:
+    """Speak and hear every utterance on ``workers_`` processes, in a fixed order."""
+    results = workers.run(plan, _hear, utterances, workers_, "spoken")
+    corpora = list(CORPORA)
+    voices = [v.name for v in ALL_VOICES]
     return sorted(
-        results, key=lambda h: (h.item.index, h.voice, h.rate, -1 if h.snr is None else h.snr)
+        results,
+        key=lambda h: (
+            corpora.index(h.corpus),
+            h.item.index,
+            voices.index(h.voice),
+            -1 if h.snr is None else h.snr,
+        ),
     )
 
 
 # --- scoring -----------------------------------------------------------------------------
 
 
+@cache
+def decide(text: str) -> Decision:
+    """The assistant's decision on a text (many clips are heard alike)."""
+    return advise(text).decision
+
+
 @dataclass(frozen=True)
 class Scores:
-    """Accuracy of one condition, one way of hearing."""
+    """Accuracy of one group of clips, one method."""
 
     count: int
     """Clips scored."""
     decision_accuracy: float
     """Share whose recommendation is one the label accepts."""
     red_flag_recall: float | None
-    """Share of red-flag clips where a red flag was heard (None: no red-flag clips)."""
+    """Share of red-flag clips sent to a doctor at least as urgently as the label says
+    (support/scoring.py; None: no red-flag clips)."""
     red_flags: int
     """Red-flag clips."""
-    false_alarms: float | None
-    """Share of other clips where a red flag was heard."""
+    false_red_flags: float | None
+    """Share of the other clips sent to a doctor urgently (None: no other clips)."""
     wer: float
     """Word error rate of the transcript shown to the person."""
     keyword_recall: float
-    """Share of the reference's domain words that were heard."""
+    """Share of the reference's domain words found in the text decided on."""
+    asked_recall: float | None
+    """Share of red-flag clips escalated, or with a red flag in an alternative hearing that
+    the assistant would ask about (equals red_flag_recall without alternatives)."""
+    needless_questions: float | None
+    """Share of the other clips with a red flag only in an alternative: a needless question."""
 
 
-Hearer = Callable[[Hearing], str]
-
-
-def general_text(h: Hearing) -> str:
-    """Before: decide on the general model's text."""
-    return h.general
-
-
-def biased_text(h: Hearing) -> str:
-    """After: decide on both passes."""
-    return decision_text(h.general, h.domain)
-
-
-def score(hearings: Sequence[Hearing], hearer: Hearer) -> Scores:
-    """Score ``hearings`` when advice is decided on ``hearer``'s text."""
-    right = flagged = flags = alarms = others = 0
+def score(hearings: Sequence[Hearing], key: str) -> Scores:
+    """Score ``hearings`` as method ``key`` heard them."""
+    decided = Score()
+    asked = needless = 0
     for h in hearings:
-        decision = advise(hearer(h)).decision
-        right += decision.recommendation in h.item.expected
+        heard = h.heard[key]
+        decision = decide(heard.text)
+        caught = decided.caught
+        decided.add(h.item, decision)
+        in_alternative = any(decide(a).red_flags for a in heard.alternatives)
         if h.item.red_flag:
-            flags += 1
-            flagged += bool(decision.red_flags)
-        else:
-            others += 1
-            alarms += bool(decision.red_flags)
-    heard_words = [set(hearer(h).split()) for h in hearings]
+            asked += decided.caught > caught or in_alternative
+        elif not decision.red_flags:
+            needless += in_alternative
     found = sum(
-        sum(k in heard for k in keywords(h.item.text))
-        for h, heard in zip(hearings, heard_words, strict=True)
+        sum(k in set(h.heard[key].text.split()) for k in keywords(h.item.text)) for h in hearings
     )
     expected = sum(len(keywords(h.item.text)) for h in hearings)
     return Scores(
         count=len(hearings),
-        decision_accuracy=right / len(hearings) if hearings else 0.0,
-        red_flag_recall=flagged / flags if flags else None,
-        red_flags=flags,
-        false_alarms=alarms / others if others else None,
-        wer=word_error_rate((h.item.text, h.general) for h in hearings),
+        decision_accuracy=decided.accuracy,
+        red_flag_recall=decided.red_flag_recall if decided.red_flags else None,
+        red_flags=decided.red_flags,
+        false_red_flags=decided.false_red_flag_rate if decided.others else None,
+        wer=word_error_rate((h.item.text, h.heard[key].transcript) for h in hearings),
         keyword_recall=found / expected if expected else 0.0,
+        asked_recall=asked / decided.red_flags if decided.red_flags else None,
+        needless_questions=needless / decided.others if decided.others else None,
     )
 
 
@@ -251,265 +264,450 @@ def align(
     return pairs[::-1]
 
 
-def heard_but_missed(hearings: Iterable[Hearing], hearer: Hearer) -> list[Hearing]:
+def heard_but_missed(hearings: Iterable[Hearing], key: str) -> list[Hearing]:
     """Clips decided wrongly although every domain word was heard: lost in understanding."""
     missed = []
     for h in hearings:
-        heard = set(hearer(h).split())
-        if all(k in heard for k in keywords(h.item.text)):
-            decision = advise(hearer(h)).decision
-            wrong = decision.recommendation not in h.item.expected
-            if wrong or (h.item.red_flag and not decision.red_flags):
+        text = h.heard[key].text
+        if all(k in set(text.split()) for k in keywords(h.item.text)):
+            score = Score()
+            if not score.add(h.item, decide(text)):
                 missed.append(h)
     return missed
 
 
-def mishearings(hearings: Iterable[Hearing]) -> Counter[tuple[str, str]]:
-    """How the general model wrote domain words it got wrong: (said, written) counts."""
+def mishearings(hearings: Iterable[Hearing], key: str = "general") -> Counter[tuple[str, str]]:
+    """How a method's transcript wrote domain words it got wrong: (said, written) counts."""
     counts: Counter[tuple[str, str]] = Counter()
     for h in hearings:
         domain = set(keywords(h.item.text))
-        for said, written in align(h.item.text.split(), h.general.split()):
+        for said, written in align(h.item.text.split(), h.heard[key].transcript.split()):
             if said in domain and said != written:
                 counts[(said, written or "(nothing)")] += 1
     return counts
 
 
-# --- the section ---------------------------------------------------------------------------
+# --- the run -----------------------------------------------------------------------------
+
+
+def choose(corpus: str, options: Options) -> list[Item]:
+    """The utterances of ``corpus`` spoken in this run."""
+    items = speakable(load(corpus))
+    if options.quick:
+        others, flags = QUICK_SIZES[corpus]
+        chosen = select(items, others, flags, options.seed)
+    elif corpus in HELD_OUT:
+        chosen = list(items)
+    else:
+        chosen = select(items, *FULL_DEV_SIZES, options.seed)
+    return chosen if options.limit is None else chosen[: options.limit]
 
 
 def run(options: Options) -> Section:
     """Run the spoken benchmark and write its section and plot."""
     speech.require_tools()
-    items = speakable(load_items())
-    if options.quick:
-        chosen = select(items, QUICK_OTHERS, QUICK_RED_FLAGS, options.seed)
-        noises = QUICK_NOISES
-    else:
-        chosen = select(items, FULL_OTHERS, None, options.seed)
-        noises = NOISES
-    if options.limit is not None:
-        chosen = chosen[: options.limit]
-    tasks = plan(chosen, VOICES, RATES, noises, options.seed)
+    plan = Plan.of(options.adapted_model)
+    noises = QUICK_NOISES if options.quick else NOISES
+    chosen = {corpus: choose(corpus, options) for corpus in CORPORA}
+    utterances = [
+        u
+        for corpus, items in chosen.items()
+        for u in plan_speakers(corpus, items, SPEAKERS, SPEAKING_RATES, noises, options.seed)
+    ]
     started = time.perf_counter()
-    hearings = hear_all(tasks, options.workers)
+    hearings = hear_all(plan, utterances, options.workers)
     elapsed = time.perf_counter() - started
-    from assistant.adapters.vosk_asr import Transcriber
-
-    vocabulary = len(DomainPass.load(Transcriber.load()).vocabulary)
-    return report(
-        hearings, chosen, len(items), noises, elapsed, options.out_dir, options.workers, vocabulary
-    )
+    return report(hearings, chosen, plan, noises, elapsed, options)
 
 
-def _by(hearings: Sequence[Hearing], key: Callable[[Hearing], Any]) -> dict[Any, list[Hearing]]:
+# --- the report --------------------------------------------------------------------------
+
+
+def _by(hearings: Iterable[Hearing], key: Callable[[Hearing], Any]) -> dict[Any, list[Hearing]]:
     groups: dict[Any, list[Hearing]] = {}
     for h in hearings:
         groups.setdefault(key(h), []).append(h)
     return groups
 
 
-def report(
-    hearings: Sequence[Hearing],
-    chosen: Sequence[Item],
-    speakable_count: int,
-    noises: Sequence[float | None],
-    elapsed: float,
-    out_dir: Path,
-    workers: int,
-    vocabulary: int,
-) -> Section:
-    """The spoken-accuracy section from decoded clips."""
+def _cells(values: Sequence[str]) -> str:
+    return " / ".join(values)
+
+
+def _groups(hearings: Sequence[Hearing]) -> list[tuple[str, str, list[Hearing]]]:
+    """(row label, JSON key, clips): each voice, then each family together."""
+    by_voice = _by(hearings, lambda h: h.voice)
+    by_family = _by(hearings, lambda h: h.family)
+    rows = [(v.name, v.name, by_voice[v.name]) for v in ALL_VOICES if v.name in by_voice]
+    for family in ("espeak-ng", "neural"):
+        if family in by_family:
+            count = len({h.voice for h in by_family[family]})
+            label = f"**{FAMILY_TITLES[family]}** ({count})"
+            rows.append((label, family, by_family[family]))
+    return rows
+
+
+def corpus_table(
+    hearings: Sequence[Hearing], slots: Sequence[Slot], noises: Sequence[float | None]
+) -> tuple[str, dict[str, Any]]:
+    """One corpus: every voice and family in every noise condition, every method side by side."""
     by_noise = _by(hearings, lambda h: h.snr)
     rows = []
-    summary: dict[str, Any] = {"conditions": {}}
+    summary: dict[str, Any] = {}
     for snr in noises:
-        group = by_noise.get(snr, [])
-        before, after = score(group, general_text), score(group, biased_text)
-        summary["conditions"][condition_name(snr)] = {
-            "clips": len(group),
-            "before": before.__dict__,
-            "after": after.__dict__,
-        }
-        rows.append(
-            [
-                condition_name(snr),
-                str(len(group)),
-                f"{pct(before.decision_accuracy)} → **{pct(after.decision_accuracy)}**",
-                f"{pct(before.red_flag_recall)} → **{pct(after.red_flag_recall)}**",
-                f"{pct(before.false_alarms)} → {pct(after.false_alarms)}",
-                pct(before.wer),
-                f"{pct(before.keyword_recall)} → {pct(after.keyword_recall)}",
-            ]
-        )
-    main = table(
-        [
-            "condition",
-            "clips",
-            "decision accuracy",
-            "red-flag recall",
-            "false red flags",
-            "WER",
-            "keyword recall",
-        ],
-        rows,
-    )
-    ceiling = sum(advise(i.text).decision.recommendation in i.expected for i in chosen) / max(
-        1, len(chosen)
-    )
-
-    breakdown_rows = []
-    for label, key in (("voice", lambda h: h.voice), ("rate", lambda h: h.rate)):
-        for value, group in sorted(_by(hearings, key).items()):
-            before, after = score(group, general_text), score(group, biased_text)
-            breakdown_rows.append(
+        for label, json_key, group in _groups(by_noise.get(snr, [])):
+            scores = [score(group, s.key) for s in slots]
+            summary.setdefault(json_key, {})[condition_name(snr)] = {
+                s.key: asdict(sc) for s, sc in zip(slots, scores, strict=True)
+            }
+            rows.append(
                 [
-                    f"{label} {value}",
+                    condition_name(snr),
+                    label,
                     str(len(group)),
-                    f"{pct(before.decision_accuracy)} → {pct(after.decision_accuracy)}",
-                    f"{pct(before.red_flag_recall)} → {pct(after.red_flag_recall)}",
-                    pct(before.wer),
+                    _cells([pct(s.decision_accuracy) for s in scores]),
+                    _cells([pct(s.red_flag_recall) for s in scores]) + f" ({scores[0].red_flags})",
+                    _cells([pct(s.false_red_flags) for s in scores]),
+                    _cells([pct(s.wer) for s in scores]),
+                    _cells([pct(s.keyword_recall) for s in scores]),
                 ]
             )
-    breakdown = table(
-        ["speaker", "clips", "decision accuracy", "red-flag recall", "WER"], breakdown_rows
+    header = [
+        "noise",
+        "voice",
+        "clips",
+        "decision accuracy",
+        "red-flag recall (n)",
+        "false red flags",
+        "WER",
+        "keyword recall",
+    ]
+    return table(header, rows), summary
+
+
+def questions_table(
+    hearings: Sequence[Hearing], slots: Sequence[Slot], noises: Sequence[float | None]
+) -> str:
+    """For methods with alternatives: red flags caught by asking, and needless questions."""
+    with_alternatives = [s for s in slots if any(h.heard[s.key].alternatives for h in hearings)]
+    if not with_alternatives:
+        return ""
+    by = _by(hearings, lambda h: (h.family, h.snr))
+    rows = []
+    for family in ("espeak-ng", "neural"):
+        for snr in noises:
+            group = by.get((family, snr), [])
+            if group:
+                scores = [score(group, s.key) for s in with_alternatives]
+                rows.append(
+                    [
+                        FAMILY_TITLES[family],
+                        condition_name(snr),
+                        _cells([pct(s.asked_recall) for s in scores]),
+                        _cells([pct(s.needless_questions) for s in scores]),
+                    ]
+                )
+    names = " / ".join(s.title for s in with_alternatives)
+    return (
+        f"Red flags in the decided text or in an alternative hearing (which the assistant "
+        f"would ask about), and questions asked needlessly ({names}):\n\n"
+        + table(["voices", "noise", "red flag escalated or asked", "needless questions"], rows)
     )
 
-    grid_rows = []
-    for (voice, rate, snr), group in sorted(
-        _by(hearings, lambda h: (h.voice, h.rate, list(noises).index(h.snr))).items()
-    ):
-        after = score(group, biased_text)
-        grid_rows.append(
-            [
-                voice,
-                str(rate),
-                condition_name(noises[snr]),
-                str(len(group)),
-                pct(after.decision_accuracy),
-                f"{pct(after.red_flag_recall)} ({after.red_flags})",
-                pct(after.wer),
-            ]
+
+def target_rows(
+    hearings: Sequence[Hearing], slots: Sequence[Slot], noises: Sequence[float | None]
+) -> list[dict[str, str]]:
+    """Issue 10's spoken targets on the held-out sets together, each method's figure."""
+    held_out = [h for h in hearings if h.corpus in HELD_OUT]
+    by = _by(held_out, lambda h: (h.family, h.snr))
+    rows = []
+
+    def row(goal: str, target: str, values: list[float | None], met: list[bool]) -> None:
+        winners = [s.title for s, ok in zip(slots, met, strict=True) if ok]
+        rows.append(
+            {
+                "target": goal,
+                "goal": target,
+                "measured": _cells([pct(v) for v in values]),
+                "verdict": "met by " + ", ".join(winners) if winners else "**not met**",
+            }
         )
-    grid = table(
-        ["voice", "wpm", "noise", "clips", "decision accuracy", "red-flag recall (n)", "WER"],
-        grid_rows,
-    )
 
-    misheard = mishearings(hearings)
-    mishear_rows = [
-        [said, written, str(count)] for (said, written), count in misheard.most_common(25)
-    ]
-    wrong = [
-        h for h in hearings if advise(biased_text(h)).decision.recommendation not in h.item.expected
-    ]
-    lost_in_hearing = sum(
-        not all(k in set(biased_text(h).split()) for k in keywords(h.item.text)) for h in wrong
+    for family, goal in TARGETS.items():
+        title = FAMILY_TITLES[family]
+        for snr, wanted in ((None, goal.clean), (10.0, goal.noisy)):
+            group = by.get((family, snr), [])
+            if not group or snr not in noises:
+                continue
+            values = [score(group, s.key).decision_accuracy for s in slots]
+            row(
+                f"decision accuracy, {condition_name(snr)}, {title}",
+                f"≥ {pct(wanted)}",
+                list(values),
+                [v >= wanted for v in values],
+            )
+        worst: list[float | None] = []
+        for s in slots:
+            recalls = [
+                score(by[(family, snr)], s.key).red_flag_recall
+                for snr in noises
+                if (family, snr) in by
+            ]
+            known = [r for r in recalls if r is not None]
+            worst.append(min(known) if known else None)
+        row(
+            f"red-flag recall, every condition, {title}",
+            f"≥ {pct(goal.red_flag)}",
+            worst,
+            [w is not None and w >= goal.red_flag for w in worst],
+        )
+    highest: list[float | None] = []
+    for s in slots:
+        rates = [
+            score(group, s.key).false_red_flags
+            for group in by.values()  # every family and condition
+        ]
+        known = [r for r in rates if r is not None]
+        highest.append(max(known) if known else None)
+    row(
+        "false red flags, every condition and voice family",
+        f"≤ {pct(FALSE_RED_FLAGS_MAX)}",
+        highest,
+        [h is not None and h <= FALSE_RED_FLAGS_MAX for h in highest],
     )
-    understanding = heard_but_missed(hearings, general_text)
-    understanding_rows = [
-        [h.item.text, h.general, " / ".join(h.item.expected)] for h in understanding[:12]
-    ]
+    return rows
+
+
+def methods_table(
+    hearings: Sequence[Hearing], plan: Plan, vocabulary: int | None
+) -> tuple[str, dict[str, Any]]:
+    """What each slot is, whether it was measured, and what it cost."""
     audio_seconds = sum(h.audio_seconds for h in hearings)
-    general_seconds = sum(h.general_seconds for h in hearings)
-    domain_seconds = sum(h.domain_seconds for h in hearings)
-    summary.update(
-        {
-            "utterances": len(chosen),
-            "red_flag_utterances": sum(i.red_flag for i in chosen),
-            "clips": len(hearings),
-            "text_ceiling": ceiling,
-            "rtf_general": general_seconds / audio_seconds if audio_seconds else None,
-            "rtf_domain": domain_seconds / audio_seconds if audio_seconds else None,
-            "seconds": elapsed,
+    rows, summary = [], {}
+    for slot in [*plan.slots(), *plan.missing()]:
+        measured = slot.key in plan.keys
+        spent = sum(h.seconds.get(slot.key, 0.0) for h in hearings)
+        rtf = spent / audio_seconds if measured and audio_seconds else None
+        about = slot.about
+        if slot.key == "domain" and vocabulary is not None:
+            about += f"; {vocabulary} words"
+        status = f"{rtf:.3f}" if rtf is not None else "not measured: no --adapted-model DIR"
+        rows.append([slot.title, about, status])
+        summary[slot.key] = {"title": slot.title, "measured": measured, "rtf": rtf}
+    return table(["method", "what it is", "real-time factor (CPU)"], rows), summary
+
+
+def report(
+    hearings: Sequence[Hearing],
+    chosen: dict[str, list[Item]],
+    plan: Plan,
+    noises: Sequence[float | None],
+    elapsed: float,
+    options: Options,
+) -> Section:
+    """The spoken-accuracy section from decoded clips."""
+    slots = plan.slots()
+    vocabulary = None
+    if "domain" in plan.keys:
+        from benchmarks.domain_pass import DomainPass
+        from benchmarks.methods import transcriber
+
+        vocabulary = len(DomainPass.load(transcriber(None)).vocabulary)
+    methods, method_summary = methods_table(hearings, plan, vocabulary)
+    legend = " / ".join(s.title for s in slots)
+    by_corpus = _by(hearings, lambda h: h.corpus)
+    parts = []
+    summary: dict[str, Any] = {
+        "methods": method_summary,
+        "voices": [v.name for v in ALL_VOICES],
+        "noises": [condition_name(n) for n in noises],
+        "corpora": {},
+    }
+    for corpus, title in CORPORA.items():
+        group = by_corpus.get(corpus, [])
+        items = chosen[corpus]
+        typed = Score()
+        for item in items:
+            typed.add(item, decide(item.text))
+        flags = sum(i.red_flag for i in items)
+        grid, scores = corpus_table(group, slots, noises)
+        summary["corpora"][corpus] = {
+            "title": title,
+            "utterances": len(items),
+            "red_flag_utterances": flags,
+            "clips": len(group),
+            "typed_accuracy": typed.accuracy,
+            "scores": scores,
         }
-    )
-    figure = _plot(summary, noises, out_dir / "spoken_accuracy.png")
-    red = sum(i.red_flag for i in chosen)
+        scope = (
+            "evaluation only: nothing is built or tuned on it"
+            if corpus in HELD_OUT
+            else "the lexicon was written with it"
+        )
+        kind = (
+            "every utterance a person would say"
+            if corpus in HELD_OUT and not options.quick and options.limit is None
+            else "a sample of its red flags and a category-stratified sample of the rest, "
+            "fixed seed"
+            if not options.quick and options.limit is None
+            else "a small sample"
+        )
+        questions = questions_table(group, slots, noises)
+        parts.append(
+            f"### {title.capitalize()} ({scope})\n\n"
+            f"`support/data/{_file(corpus)}`: {len(items)} utterances ({kind}), {flags} of them "
+            f"red flags; {len(group)} clips. Advice on their typed text is right "
+            f"{pct(typed.accuracy)} of the time.\n\n{grid}\n\n{questions}\n"
+        )
+    targets = target_rows(hearings, slots, noises)
+    summary["targets"] = targets
+    dev = by_corpus.get("corpus", [])
+    diagnosis = _diagnosis(dev, slots)
+    audio_seconds = sum(h.audio_seconds for h in hearings)
+    summary.update({"clips": len(hearings), "audio_seconds": audio_seconds, "seconds": elapsed})
+    figure = _plot(hearings, slots, noises, options.out_dir / "spoken_accuracy.png")
+    speakers = ", ".join(v.name for v in ALL_VOICES)
     body = f"""\
-{len(chosen)} utterances of the labelled corpus ({red} red flags, all of them, and a
-category-stratified sample of the rest, fixed seed), out of {speakable_count} a person would
-say (the 18 "asr_slip" lines are already misheard text and are not spoken). Each is spoken by
-espeak-ng in one of {len(VOICES)} voices x {len(RATES)} rates ({", ".join(VOICES)} at
-{" and ".join(str(r) for r in RATES)} words a minute, rotated within each category so every
-voice and rate hears a like mix), with {audio.PAD_SECONDS:g} s of silence before and after, and
-heard in every noise condition ({", ".join(condition_name(n) for n in noises)}; pink noise at an
-exact SNR over the speech): {len(hearings)} clips, decoded on {workers} processes in
-{elapsed:.0f} s.
+Each utterance is said once by each neural voice and once by one of the four espeak-ng voices
+in turn ({speakers}), at the voice's own pace or a fifth slower (taking turns within each
+category, so every voice and rate hears a like mix), with {audio.PAD_SECONDS:g} s of silence
+before and after, and heard in every noise condition ({", ".join(map(condition_name, noises))};
+pink noise at an exact SNR over the speech): {len(hearings)} clips, {audio_seconds / 60:.0f}
+minutes of audio, decoded on {options.workers} processes in {elapsed / 60:.1f} minutes.
+The "asr_slip" lines of the corpora are already misheard text and are not spoken.
 
-**Before → after**: advice decided on the general Vosk transcript alone → decided on it and on
-the domain pass (benchmarks/domain_pass.py: a second Vosk pass whose grammar is the lexicon's
-{vocabulary} words). WER is of the transcript shown (the general one, unchanged by the pass).
-The same advice on the typed text of these utterances is right {pct(ceiling)} of the time, so
-every loss below is the hearing.
+Every clip is heard by every method below. Red-flag recall counts a red-flag clip as caught
+when the advice sends the person to a doctor at least as urgently as its label says
+(support/scoring.py, as for typed text); a false red flag is an urgent or emergency answer to a
+clip whose label does not send the person to a doctor. WER is of the transcript the method
+shows the person; keyword recall is of the domain words in the text it decides on.
 
-{main}
+{methods}
 
-Targets: clean ≥ {pct(TARGET_CLEAN)}, 10 dB ≥ {pct(TARGET_10DB)}, red-flag recall ≥
-{pct(TARGET_RED_FLAG)} in every condition. Real-time factor of the general pass
-{summary["rtf_general"]:.3f}, of the domain pass {summary["rtf_domain"]:.3f} (one process).
+Real-time factor: CPU time of decoding over audio time, for each method beyond what the methods
+before it had already decoded (the domain pass reuses the general transcript).
 
+Cells give the methods in this order: **{legend}**.
+
+{chr(10).join(parts)}
 ![spoken accuracy]({figure.name})
 
-By speaker (all noise conditions together):
-
-{breakdown}
-
-<details><summary>Every voice x rate x noise cell (after)</summary>
-
-{grid}
-
-</details>
-
-Most frequent mishearings of domain words by the general model (candidates for lexicon
-entries; espeak-specific ones would not help real speakers):
-
-{table(["said", "Vosk wrote", "times"], mishear_rows) if mishear_rows else "none"}
-
-Of the {len(wrong)} clips still decided wrongly (after), {lost_in_hearing} had a domain word
-missing from every hearing. {len(understanding)} clips were decided wrongly although the
-general transcript alone held every domain word of the utterance: lost to a misheard small
-word (an inserted "not", a dropped "i've had") or to wording the lexicon does not know.
-{"Some of them:" if understanding_rows else ""}
-
-{table(["said", "Vosk wrote", "expected"], understanding_rows) if understanding_rows else ""}
+{diagnosis}
 """
     return Section("Spoken accuracy", body, [figure], summary)
 
 
-def _plot(summary: dict[str, Any], noises: Sequence[float | None], path: Path) -> Path:
+def _file(corpus: str) -> str:
+    from support.corpora import CORPORA as FILES
+
+    return FILES[corpus]
+
+
+def _diagnosis(dev: Sequence[Hearing], slots: Sequence[Slot]) -> str:
+    """Where the development corpus's clips go wrong (never the held-out sets')."""
+    if not dev:
+        return ""
+    misheard: dict[str, Counter[tuple[str, str]]] = {
+        family: mishearings(h for h in dev if h.family == family)
+        for family in ("neural", "espeak-ng")
+    }
+    total = misheard["neural"] + misheard["espeak-ng"]
+    mishear_rows = [
+        [
+            said,
+            written,
+            str(misheard["neural"][(said, written)]),
+            str(misheard["espeak-ng"][(said, written)]),
+        ]
+        for (said, written), _ in total.most_common(25)
+    ]
+    wrong_rows = []
+    for s in slots:
+        wrong = [h for h in dev if not Score().add(h.item, decide(h.heard[s.key].text))]
+        lost = sum(
+            not all(k in set(h.heard[s.key].text.split()) for k in keywords(h.item.text))
+            for h in wrong
+        )
+        wrong_rows.append([s.title, str(len(wrong)), str(lost), str(len(wrong) - lost)])
+    understanding = heard_but_missed(dev, "general")
+    examples = [
+        [h.item.text, h.heard["general"].transcript, " / ".join(h.item.expected), h.voice]
+        for h in understanding[:12]
+    ]
+    example_table = (
+        "Some clips the general model heard every domain word of, decided wrongly all the same "
+        "(a misheard small word, or wording the lexicon does not know):\n\n"
+        + table(["said", "Vosk wrote", "expected", "voice"], examples)
+        if examples
+        else ""
+    )
+    return f"""\
+### Where the development corpus goes wrong
+
+Only the development corpus is looked into here: the held-out sets' mishearings are not shown,
+so that nothing is tuned on them.
+
+Most frequent mishearings of domain words by the general model, by voice family (espeak-ng's
+own ones would not help real speakers):
+
+{table(["said", "Vosk wrote", "neural", "espeak-ng"], mishear_rows) if mishear_rows else "none"}
+
+Clips decided wrongly (or a red flag not escalated enough), and whether a domain word was
+missing from the text decided on (lost in hearing) or not (lost in understanding):
+
+{table(["method", "wrong", "lost in hearing", "lost in understanding"], wrong_rows)}
+
+{example_table}
+"""
+
+
+def _plot(
+    hearings: Sequence[Hearing],
+    slots: Sequence[Slot],
+    noises: Sequence[float | None],
+    path: Path,
+) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    names = [condition_name(n) for n in noises]
-    conditions = summary["conditions"]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
-    width = 0.38
-    x = np.arange(len(names))
-    for ax, metric, title, targets in (
-        (
-            axes[0],
-            "decision_accuracy",
-            "Decision accuracy",
-            {"clean": TARGET_CLEAN, "10 dB": TARGET_10DB},
-        ),
-        (axes[1], "red_flag_recall", "Red-flag recall", dict.fromkeys(names, TARGET_RED_FLAG)),
-    ):
-        before = [conditions[n]["before"][metric] or 0.0 for n in names]
-        after = [conditions[n]["after"][metric] or 0.0 for n in names]
-        ax.bar(x - width / 2, before, width, label="general model", color="#9bb7d4")
-        ax.bar(x + width / 2, after, width, label="+ domain pass", color="#2e5f8a")
-        for k, name in enumerate(names):
-            if name in targets:
-                ax.hlines(targets[name], k - 0.45, k + 0.45, colors="#c0392b", linestyles="--")
-        ax.set_xticks(x, names)
-        ax.set_ylim(0, 1)
-        ax.set_title(title)
-        ax.grid(axis="y", alpha=0.3)
-    axes[0].set_ylabel("share of clips (red dashes: target)")
-    axes[0].legend(loc="lower left")
+    held_out = [h for h in hearings if h.corpus in HELD_OUT] or list(hearings)
+    shown = [n for n in (None, 10.0) if n in noises]
+    voices = [v for v in ALL_VOICES if any(h.voice == v.name for h in held_out)]
+    by = _by(held_out, lambda h: (h.voice, h.snr))
+    fig, axes = plt.subplots(2, len(shown), figsize=(6 * len(shown), 7), squeeze=False)
+    width = 0.8 / max(1, len(slots))
+    x = np.arange(len(voices))
+    colours = ["#9bb7d4", "#2e5f8a", "#d98c3a", "#7a3b0f"]
+    for col, snr in enumerate(shown):
+        for row, metric in enumerate(("decision_accuracy", "red_flag_recall")):
+            ax = axes[row][col]
+            for k, slot in enumerate(slots):
+                values = []
+                for v in voices:
+                    group = by.get((v.name, snr), [])
+                    value = getattr(score(group, slot.key), metric) if group else None
+                    values.append(value or 0.0)
+                ax.bar(
+                    x + (k - (len(slots) - 1) / 2) * width,
+                    values,
+                    width,
+                    label=slot.title,
+                    color=colours[k % len(colours)],
+                )
+            for k, v in enumerate(voices):
+                goal = TARGETS[v.family]
+                wanted = goal.red_flag if row else (goal.clean if snr is None else goal.noisy)
+                ax.hlines(wanted, k - 0.45, k + 0.45, colors="#c0392b", linestyles="--")
+            ax.set_xticks(x, [v.name.replace(" ", "\n") for v in voices], fontsize=8)
+            ax.set_ylim(0, 1)
+            name = "Decision accuracy" if row == 0 else "Red-flag recall"
+            ax.set_title(f"{name}, {condition_name(snr)} (held-out sets)")
+            ax.grid(axis="y", alpha=0.3)
+    axes[0][0].set_ylabel("share of clips (red dashes: target)")
+    axes[0][0].legend(loc="lower left", fontsize=8)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)

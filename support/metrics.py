@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterable, Sequence
+from functools import cache
+
+from intents.tokenize import words
+from support import DATA
 
 
 def edit_distance(reference: Sequence[str], hypothesis: Sequence[str]) -> int:
@@ -40,3 +45,19 @@ def keyword_recall(pairs: Iterable[tuple[Sequence[str], str]]) -> float:
         found += sum(keyword in heard for keyword in keywords)
         expected += len(keywords)
     return found / expected if expected else 0.0
+
+
+@cache
+def _spoken_forms() -> tuple[dict[str, str], dict[str, str]]:
+    data = tomllib.loads((DATA / "spoken_forms.toml").read_text(encoding="utf-8"))
+    return dict(data["symbols"]), dict(data["numbers"])
+
+
+def normalise(text: str) -> str:
+    """Text as a recogniser writes it, for word error rate: lower case words without
+    punctuation ("call-forward" is two words), symbols and small numerals said as words
+    ("press 1 or #" is "press one or pound"; support/data/spoken_forms.toml)."""
+    symbols, numbers = _spoken_forms()
+    for symbol, said in symbols.items():
+        text = text.replace(symbol, f" {said} ")
+    return " ".join(numbers.get(word, word) for word in words(text))

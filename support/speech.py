@@ -1,5 +1,5 @@
-"""Test speech made at test time: espeak-ng in several voices (neural voices come with the
-test extra, see support/voices.py once added)."""
+"""Test speech made at test time with espeak-ng (support/voices.py puts these and the two neural
+voices behind one interface)."""
 
 from __future__ import annotations
 

@@ -179,9 +179,7 @@ def test_saved_replies_hold_only_the_assistant_lines(
     # One WAV per spoken caption, in order, named by what kind of line it was.
     assert [path.name for path in files] == [
         f"{number:03d}-{kind}.wav"
-        for number, kind in enumerate(
-            ["greeting", "prompt", "reply", "prompt", "goodbye"], start=1
-        )
+        for number, kind in enumerate(["greeting", "prompt", "reply", "prompt", "goodbye"], start=1)
     ]
     assert len(files) == len(captions.splitlines())
     # Heard again, the saved reply is the assistant's sentence (it ends with the reminder that

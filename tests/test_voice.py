@@ -50,7 +50,12 @@ def conversation(
 ) -> tuple[subprocess.CompletedProcess[str], Path, VirtualAudio]:
     folder = tmp_path_factory.mktemp("conversation")
     speech = _person_says(
-        "um i am not sure", "i twisted my ankle", "no", "repeat", "slower", "tell me more",
+        "um i am not sure",
+        "i twisted my ankle",
+        "no",
+        "repeat",
+        "slower",
+        "tell me more",
         "goodbye",
     )
     audio = make_virtual_audio(folder / "devices", speech)

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from assistant.adapters.vosk_asr import Transcript
 
 
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the ``ask`` options on ``parser`` (the CLI's subcommand parser).
 

@@ -489,7 +489,6 @@ class Dialogue:
 
     # -- corrections --
 
-
     def _corrected(self, said_again: str, alternatives: Sequence[Alternative]) -> list[Output]:
         """The person says they were misheard: forget it, and take what they say now."""
         self._misheard += 1
