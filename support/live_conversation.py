@@ -4,8 +4,9 @@ The assistant runs as a child process, ``python -m assistant listen``, exactly a
 it: real sounddevice streams on the virtual ALSA devices (support/virtual_audio.py), real Vosk,
 real pyttsx3 replies to the virtual speaker, captions on stdout and status notes ("… listening",
 "… heard: …") on stderr. This side is the patient: on each "listening" it reads the captions of
-the assistant's turn, decides what to say (support/patient.py), speaks it with a test voice into
-the live microphone (support/live_microphone.py) in real time, and waits for the next turn.
+the assistant's turn, decides what to say (support/patient.py), speaks it with a test voice of
+support/voices.py into the live microphone (support/live_microphone.py) in real time, and waits
+for the next turn.
 
 Captions and notes come on two pipes; one reader takes both in the order they were written:
 each caption is flushed before the "listening" that follows it, so whatever stdout holds when a
@@ -24,15 +25,15 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal
 
 from support import REPO
 from support.audio import Samples
 from support.live_microphone import LiveMicrophone, noise_level
 from support.patient import Patient
 from support.patients import Scenario
-from support.speech import espeak_samples
 from support.virtual_audio import make_virtual_audio
+from support.voices import Voice
 
 NOTE = "… "
 """How the loop's status notes start (assistant/app/voice.py's StatusNotes)."""
@@ -40,45 +41,6 @@ REACTION_SECONDS = 0.3
 """The patient's pause between the assistant's "listening" and its first word."""
 TIMEOUT_SECONDS = 300.0
 """A conversation still going after this long is stopped and counted as failed."""
-ESPEAK_RATE = 175
-"""espeak-ng's own speaking rate, in words a minute."""
-
-
-class Voice(Protocol):
-    """A test voice: text to 16 kHz mono int16 samples, the same samples every time
-    (support/voices.py's voices fit as they are)."""
-
-    @property
-    def name(self) -> str:
-        """Shown in the report ("espeak en-gb")."""
-        ...
-
-    def speak(self, text: str) -> Samples:
-        """``text`` spoken, as 16 kHz mono int16."""
-        ...
-
-
-@dataclass(frozen=True)
-class Espeak:
-    """An espeak-ng voice at its own pace."""
-
-    voice: str
-    """espeak-ng's voice name, with an optional variant ("en-us+f3")."""
-    rate: int = ESPEAK_RATE
-    """Words a minute."""
-
-    @property
-    def name(self) -> str:
-        """ "espeak en-us" and so on."""
-        return f"espeak {self.voice}"
-
-    def speak(self, text: str) -> Samples:
-        """espeak-ng's speech (repeatable: the same text gives the same samples)."""
-        return espeak_samples(text, self.voice, self.rate)
-
-
-ESPEAK_VOICES: tuple[Voice, ...] = (Espeak("en-us"), Espeak("en-gb"), Espeak("en-us+f3"))
-"""American and British male, and an American female variant."""
 
 
 Who = Literal["assistant", "patient", "heard", "note", "other"]
