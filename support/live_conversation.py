@@ -125,12 +125,14 @@ def run_conversation(
     seed: int = 0,
     cache: SpeechCache | None = None,
     timeout: float = TIMEOUT_SECONDS,
+    patient: Patient | None = None,
 ) -> Conversation:
-    """Hold one conversation with the real loop until the patient's goodbye ends it."""
+    """Hold one conversation with the real loop until the patient's goodbye ends it
+    (``patient``: one made for ``scenario`` with other habits; by default the plain one)."""
     cache = cache or SpeechCache()
     # The noise level is set once, from the patient's first words: an SNR over its speech.
     noise = noise_level(cache.speak(voice, scenario.description), snr_db) if snr_db else 0.0
-    conversation = Conversation(scenario, voice.name, snr_db, Patient(scenario))
+    conversation = Conversation(scenario, voice.name, snr_db, patient or Patient(scenario))
     with tempfile.TemporaryDirectory(prefix="patient-") as folder:
         devices = make_virtual_audio(Path(folder) / "devices", mic_fifo=True, speaker_discard=True)
         env = {**devices.env, "THERAPY_ASSISTANT_CONFIG": str(Path(folder) / "settings.toml")}
