@@ -8,7 +8,7 @@ red flag, spread evenly over the corpora. Conversations run one at a time (they 
 and the machine's two cores are shared): about 20 seconds each.
 
 Run: python -m benchmarks.patients [--quick] [--voice NAME] [--noise clean|10] [--scenarios N]
-Writes patients.md and patients.json into --out (default build/patients/).
+Writes patients.md and patients.json into --out (default docs/).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.core.errors import UserError
-from benchmarks.base import REPO, Options, Section, machine, pct, table
+from benchmarks.base import DOCS, Options, Section, machine, pct, table
 from support.live_conversation import Conversation, SpeechCache, run_conversation
 from support.patients import Scenario, scenarios
 from support.voices import ALL_VOICES, Voice, by_name
@@ -37,7 +37,7 @@ QUICK_SCENARIOS = 2
 """Conversations per voice and noise with --quick (one with a red flag): under a minute."""
 QUICK_VOICE = "espeak en-us"
 """The one voice of a quick report section."""
-OUT_DIR = REPO / "build" / "patients"
+OUT_DIR = DOCS
 
 
 @dataclass(frozen=True)

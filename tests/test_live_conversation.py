@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from assistant.core import dialogue
+from assistant.core.advice import advise
 from support.live_conversation import Conversation, run_conversation
 from support.patient import WORDS, Patient
 from support.patients import Scenario
@@ -48,12 +49,12 @@ def check_ended_well(conversation: Conversation) -> None:
 
 
 def test_a_red_flag_misheard_in_the_description_is_caught_by_the_safety_check() -> None:
-    # Vosk hears espeak en-us's "my calf is hot and swollen" as "my caffeine and will look" (and
-    # every espeak voice loses the calf), but "after my operation" survives: therapy advice.
-    conversation = run_conversation(CALF, EspeakVoice("en-us"))
+    # Vosk hears espeak en-us+f3's "my calf is hot" as "micah of his heart" (the words vary a
+    # little between live runs, the lost flag does not), but "after my operation" survives.
+    conversation = run_conversation(CALF, EspeakVoice("en-us+f3"))
     check_ended_well(conversation)
     heard = said_by(conversation, "heard")
-    assert "calf" not in heard[0] and "swollen" not in heard[0], conversation.text()
+    assert not advise(heard[0]).decision.red_flags, conversation.text()
     assistant = said_by(conversation, "assistant")
     assert any("a hot swollen calf" in line and line.endswith("?") for line in assistant)
     assert conversation.patient.said[1] == WORDS.yes
