@@ -100,6 +100,8 @@ def make_virtual_audio(
     trailing_silence: float = 10.0,
     speaker_fifo: bool = False,
     mic_tee_fifo: bool = False,
+    mic_fifo: bool = False,
+    speaker_discard: bool = False,
 ) -> VirtualAudio:
     """Write the devices' configuration under directory.
 
@@ -109,12 +111,17 @@ def make_virtual_audio(
     speaker_fifo: make the speaker output a FIFO, so that a reader paces playback.
     mic_tee_fifo: make the microphone copy its capture to a FIFO; closing the FIFO's reader then
     breaks the capture stream with an I/O error, and not reading it stalls the stream.
+    mic_fifo: make the microphone's input a FIFO (mic_pcm is then ignored), for a live writer
+    that feeds it in real time (support/live_microphone.py).
+    speaker_discard: the speaker writes to /dev/null (nothing kept, nothing paces playback).
     """
     directory.mkdir(parents=True, exist_ok=True)
     mic_input = directory / "mic_input.raw"
-    speaker_output = directory / "speaker_output.raw"
+    speaker_output = Path("/dev/null") if speaker_discard else directory / "speaker_output.raw"
     mic_tee = directory / "mic_tee.fifo" if mic_tee_fifo else Path("/dev/null")
-    if mic_pcm is not None:
+    if mic_fifo:
+        os.mkfifo(mic_input)
+    elif mic_pcm is not None:
         mic_input.write_bytes(mic_pcm + silence(trailing_silence))
     if speaker_fifo:
         os.mkfifo(speaker_output)

@@ -305,3 +305,50 @@ def test_small_run_figures_are_consistent(small_run: Path) -> None:
     assert resources["transcribe"][-1]["words"] > resources["transcribe"][1]["words"] > 0
     assert all(0 < c["cpu_share"] < 1 for c in resources["listening"])
     assert data["machine"]["cores"] >= 1
+
+
+def test_patients_are_chosen_half_with_a_red_flag_spread_over_the_corpora() -> None:
+    from benchmarks.patients import choose
+    from support.patients import scenarios
+
+    chosen = choose(scenarios(), 16)
+    assert len(chosen) == len(set(chosen)) == 16
+    assert sum(p.red_flag for p in chosen) == 8
+    assert {p.name.split(":")[0] for p in chosen} == {"heldout", "heldout2"}
+    assert choose(scenarios(), 16) == chosen
+
+
+def test_patients_noise_and_scenario_count_are_checked() -> None:
+    from assistant.core.errors import UserError
+    from benchmarks.patients import choose, parse_noise
+    from support.patients import scenarios
+
+    assert parse_noise("clean") is None and parse_noise("10") == 10.0
+    with pytest.raises(UserError, match="--noise takes clean"):
+        parse_noise("loud")
+    with pytest.raises(UserError, match="at least 1"):
+        choose(scenarios(), 0)
+
+
+def test_patients_figures_on_known_conversations() -> None:
+    from benchmarks.patients import figures, to_markdown
+    from support.live_conversation import Conversation
+    from support.patient import typed_conversation
+    from support.patients import scenarios
+
+    voice = NEURAL_VOICES[0]
+    flagged = next(p for p in scenarios() if p.red_flag)
+    plain = next(p for p in scenarios() if not p.red_flag)
+    wrong = replace(plain, advice=("massage_therapy",) if plain.advice != ("massage_therapy",)
+                    else ("physiotherapy",))  # fmt: skip
+    held = [
+        Conversation(s, voice.name, None, typed_conversation(s), exit_code=0)
+        for s in (flagged, plain, wrong)
+    ]
+    result = figures(voice, None, held, 60.0)
+    assert result.conversations == 3 and result.task_success == pytest.approx(2 / 3)
+    assert result.red_flag_recall == 1.0 and result.wrong_uncorrected == 1
+    assert result.turns_no_flag == held[1].patient.turns == held[2].patient.turns
+    assert len(result.failures) == 1 and wrong.name in result.failures[0]
+    text = to_markdown([result], 3)
+    assert "| piper joe | clean | 3 | 66.7 % **no** | 100.0 % yes |" in text
