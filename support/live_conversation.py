@@ -126,9 +126,11 @@ def run_conversation(
     cache: SpeechCache | None = None,
     timeout: float = TIMEOUT_SECONDS,
     patient: Patient | None = None,
+    model: Path | None = None,
 ) -> Conversation:
     """Hold one conversation with the real loop until the patient's goodbye ends it
-    (``patient``: one made for ``scenario`` with other habits; by default the plain one)."""
+    (``patient``: one made for ``scenario`` with other habits; by default the plain one;
+    ``model``: a Vosk model folder to hear with instead of the product's choice)."""
     cache = cache or SpeechCache()
     # The noise level is set once, from the patient's first words: an SNR over its speech.
     noise = noise_level(cache.speak(voice, scenario.description), snr_db) if snr_db else 0.0
@@ -136,10 +138,11 @@ def run_conversation(
     with tempfile.TemporaryDirectory(prefix="patient-") as folder:
         devices = make_virtual_audio(Path(folder) / "devices", mic_fifo=True, speaker_discard=True)
         env = {**devices.env, "THERAPY_ASSISTANT_CONFIG": str(Path(folder) / "settings.toml")}
+        model_option = ["--model", str(model)] if model is not None else []
         with LiveMicrophone(devices.mic_input, noise, seed) as microphone:
             started = time.monotonic()
             child = subprocess.Popen(
-                [sys.executable, "-m", "assistant", "listen"],
+                [sys.executable, "-m", "assistant", *model_option, "listen"],
                 env=env, cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
             )  # fmt: skip

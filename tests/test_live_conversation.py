@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from assistant.adapters.model_store import resolve_model_dir
 from assistant.core import dialogue
 from assistant.core.advice import advise
 from support.live_conversation import Conversation, run_conversation
@@ -49,9 +50,11 @@ def check_ended_well(conversation: Conversation) -> None:
 
 
 def test_a_red_flag_misheard_in_the_description_is_caught_by_the_safety_check() -> None:
-    # Vosk hears espeak en-us+f3's "my calf is hot" as "micah of his heart" (the words vary a
-    # little between live runs, the lost flag does not), but "after my operation" survives.
-    conversation = run_conversation(CALF, EspeakVoice("en-us+f3"))
+    # The general model hears espeak en-us+f3's "my calf is hot" as "micah of his heart" (the
+    # words vary a little between live runs, the lost flag does not), but "after my operation"
+    # survives. (The adapted model hears the calf, so it would not test the safety check.)
+    general = resolve_model_dir()
+    conversation = run_conversation(CALF, EspeakVoice("en-us+f3"), model=general)
     check_ended_well(conversation)
     heard = said_by(conversation, "heard")
     assert not advise(heard[0]).decision.red_flags, conversation.text()
