@@ -11,6 +11,16 @@ from typing import Any
 from benchmarks.base import Machine, Options, Section, table
 
 LATENCY_TITLE = "Latency of a turn"
+SECTION_ORDER = (
+    "Spoken accuracy",
+    "Word error rate on human speech",
+    "Speech recognisers side by side",
+    LATENCY_TITLE,
+    "Resources",
+    "Simulated patients",
+)
+"""Section titles in the order of the report (a section kept from an earlier run goes back to
+its place)."""
 LATENCY_PLACEHOLDER = Section(
     LATENCY_TITLE,
     "_Not measured in this run: `benchmarks/latency.py` (the listening loop's time from the end "
@@ -112,31 +122,48 @@ def _legend(options: Options) -> str:
 
 
 def write(sections: Sequence[Section], machine: Machine, options: Options, elapsed: float) -> Path:
-    """Write benchmarks.md and benchmarks.json into ``options.out_dir``; returns the .md path."""
+    """Write benchmarks.md and benchmarks.json into ``options.out_dir``; returns the .md path.
+
+    Sections this run did not measure are kept from the report already there, each with the
+    run that measured it, so that one section can be measured again without the hours of all.
+    """
     out = options.out_dir
     out.mkdir(parents=True, exist_ok=True)
     kind = "quick run (small subset; not the reference figures)" if options.quick else "full run"
+    this_run = {"date": machine.date, "command": options.command, "minutes": elapsed / 60}
+    kept = _kept_sections(out, {s.title for s in sections})
+    runs = {title: run for title, (_, run) in kept.items()}
+    runs.update({s.title: this_run for s in sections})
+    every = _in_order([s for s, _ in kept.values()], sections)
+    earlier = ", ".join(f"{title} ({run['date']})" for title, (_, run) in kept.items())
     parts = [
         "# Benchmarks\n",
         f"Measured on {machine.date} on **{machine.cpu}**, {machine.cores} cores, "
         f"Python {machine.python}, {machine.system}; {kind}, {elapsed / 60:.1f} minutes, with\n",
         f"```\n{options.command}\n```\n",
+        *(
+            [f"Kept from earlier runs (each section names its command): {earlier}.\n"]
+            if kept
+            else []
+        ),
         "Every figure here comes from that command (benchmarks/); the tests assert behaviour, "
         "never time. The understanding step alone (typed text, our matcher against Adapt and "
         "hassil) is compared in [peers.md](peers.md).\n",
         "## Targets\n",
         _legend(options),
-        targets(sections, elapsed, options) + "\n",
+        targets(every, elapsed, options) + "\n",
     ]
-    for section in sections:
-        parts += [f"## {section.title}\n", section.markdown.rstrip() + "\n"]
+    for section in every:
+        run = runs[section.title]
+        stamp = f"_Measured {run['date']} with `{run['command']}`._\n"
+        parts += [f"## {section.title}\n", stamp, section.markdown.rstrip() + "\n"]
     parts += [
         "## How to run it\n",
         "```\nmake bench                          # installs the bench extra, then the full run\n"
         "python -m benchmarks           # full run: writes docs/benchmarks.md and docs/*.png\n"
         "python -m benchmarks --quick   # under 2 minutes, writes build/bench-quick/\n"
         "python -m benchmarks --only spoken  # sections: spoken, human, recognizers, latency, "
-        "resources, patients\n"
+        "resources, patients (the others are kept)\n"
         "python -m benchmarks.patients --voice 'piper joe' --noise 10   # one voice, one noise\n"
         "python -m benchmarks --only spoken,human --adapted-model DIR   # also the adapted slots\n"
         "```\n",
@@ -148,7 +175,51 @@ def write(sections: Sequence[Section], machine: Machine, options: Options, elaps
         "command": options.command,
         "quick": options.quick,
         "minutes": elapsed / 60,
-        "sections": {s.title: s.summary for s in sections},
+        "sections": {s.title: s.summary for s in every},
+        "runs": {s.title: {**runs[s.title], "markdown": s.markdown} for s in every},
     }
     (out / "benchmarks.json").write_text(json.dumps(data, indent=1, default=str) + "\n")
     return path
+
+
+def _kept_sections(out: Path, measured: set[str]) -> dict[str, tuple[Section, dict[str, Any]]]:
+    """The sections of the report in ``out`` that this run did not measure, with their run."""
+    try:
+        old = json.loads((out / "benchmarks.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    runs = old.get("runs", {})
+    kept = {}
+    for title, summary in old.get("sections", {}).items():
+        if title in measured:
+            continue
+        run = runs.get(title) or _run_of_old_report(out, old, title)
+        if run is None:
+            continue
+        stamp = {k: run[k] for k in ("date", "command", "minutes") if k in run}
+        kept[title] = (Section(title, run["markdown"], [], summary), stamp)
+    return kept
+
+
+def _run_of_old_report(out: Path, old: dict[str, Any], title: str) -> dict[str, Any] | None:
+    """A section of a report written before sections were kept: its body from the Markdown."""
+    try:
+        text = (out / "benchmarks.md").read_text()
+    except OSError:
+        return None
+    heading = f"\n## {title}\n"
+    if heading not in text:
+        return None
+    body = text.split(heading, 1)[1].split("\n## ", 1)[0]
+    date = old.get("machine", {}).get("date", "unknown date")
+    return {"date": date, "command": old.get("command", ""), "markdown": body.strip() + "\n"}
+
+
+def _in_order(kept: Sequence[Section], measured: Sequence[Section]) -> list[Section]:
+    """Kept and new sections in the order of the report (SECTION_ORDER), others at the end."""
+    every = [*kept, *measured]
+
+    def place(section: Section) -> int:
+        return SECTION_ORDER.index(section.title) if section.title in SECTION_ORDER else 99
+
+    return sorted(every, key=place)
