@@ -33,6 +33,7 @@ LONGEST = 1.2
         ("i twisted my ankle and", LONGEST),
         ("it hurts because", LONGEST),
         ("i um", LONGEST),
+        ("i hurt my lower", LONGEST),
         ("i have been feeling", TURNS.unsure),
     ],
 )
