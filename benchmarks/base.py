@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import os
 import platform
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,3 +95,9 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 def pct(value: float | None) -> str:
     """A share as a percentage with one decimal."""
     return "-" if value is None else f"{100 * value:.1f} %"
+
+
+def median_p95(values: Sequence[float]) -> tuple[float, float]:
+    """Median and 95th percentile (nearest rank) of ``values``, which must not be empty."""
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[round(0.95 * (len(ordered) - 1))]

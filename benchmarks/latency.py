@@ -8,10 +8,11 @@ where the time goes from the last speech sample to the first reply sample played
 from __future__ import annotations
 
 import argparse
-import statistics
 from dataclasses import dataclass, field
 
+from assistant.app.timing import TurnTiming
 from benchmarks import turn_taking
+from benchmarks.base import median_p95
 from benchmarks.loop_runner import LoopRun, corpus_texts, run_loop, spoken_session
 
 PARTS = ("end_of_speech_wait", "final_decoding", "deciding", "synthesis", "playback_start")
@@ -48,12 +49,6 @@ class LatencyResult:
     """Per voice: share of the descriptions with a pause inside answered before the end."""
 
 
-def _median_p95(values: list[float]) -> tuple[float, float]:
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered), p95
-
-
 def _idle_cpu(run: LoopRun) -> float:
     """CPU share during the lead-in silence, from the first listening until speech starts."""
     start = run.first_listening()
@@ -76,11 +71,10 @@ def measure(quick: bool = False) -> LatencyResult:
         sample_every=0.5,
         safety_check=False,
     )
-    parts = {name: _median_p95([t[name] for t in run.timings]) for name in PARTS}
-    after = [sum(t[name] for name in PARTS[1:]) for t in run.timings]
-    total = [sum(t[name] for name in PARTS) for t in run.timings]
-    parts["after_end_of_speech"] = _median_p95(after)
-    parts["total"] = _median_p95(total)
+    timed = [TurnTiming(**t) for t in run.timings]
+    parts = {name: median_p95([getattr(t, name) for t in timed]) for name in PARTS}
+    parts["after_end_of_speech"] = median_p95([t.after_end_of_speech for t in timed])
+    parts["total"] = median_p95([t.total for t in timed])
     voices = turn_taking.measure(quick)
     return LatencyResult(
         turns=len(run.timings),

@@ -17,14 +17,15 @@ from __future__ import annotations
 import argparse
 import difflib
 import random
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
+from assistant.app.timing import TurnTiming
 from assistant.core.controls import Control, match_control
+from benchmarks.base import median_p95
 from benchmarks.loop_runner import LoopRun, run_loop
 from intents import load_index
 from support.audio import silence
@@ -222,13 +223,13 @@ def score(voice: str, said: Sequence[Utterance], run: LoopRun) -> TurnTakingResu
             confusions += any(isinstance(match_control(p), Control) for p in pieces)
             only = parts_at.get(i, [])
             if len(only) == 1 and only[0] in timed:
-                latency[utterance.kind].append(_total(timed[only[0]]))
+                latency[utterance.kind].append(TurnTiming(**timed[only[0]]).total)
     descriptions = sum(u.kind != "control" for u in said)
     paused = sum(u.kind == "paused" for u in said)
     return TurnTakingResult(
         voice=voice,
-        whole_ms=_median_p95_ms(latency["whole"]),
-        paused_ms=_median_p95_ms(latency["paused"]),
+        whole_ms=_in_ms(latency["whole"]),
+        paused_ms=_in_ms(latency["paused"]),
         cut_off_rate=cut["paused"] / paused if paused else 0.0,
         whole_cut_off_rate=cut["whole"] / (descriptions - paused) if descriptions else 0.0,
         confusions=confusions,
@@ -238,18 +239,12 @@ def score(voice: str, said: Sequence[Utterance], run: LoopRun) -> TurnTakingResu
     )
 
 
-def _total(timing: dict[str, Any]) -> float:
-    """Last speech sample to the first reply sound (TurnTiming.total)."""
-    keys = ("end_of_speech_wait", "final_decoding", "deciding", "synthesis", "playback_start")
-    return sum(float(timing[k]) for k in keys)
-
-
-def _median_p95_ms(values: list[float]) -> tuple[float, float] | None:
+def _in_ms(values: list[float]) -> tuple[float, float] | None:
+    """Median and 95th percentile in ms, or None when nothing was timed."""
     if not values:
         return None
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return 1000 * statistics.median(ordered), 1000 * p95
+    median, p95 = median_p95(values)
+    return 1000 * median, 1000 * p95
 
 
 def measure(quick: bool = False, voices: Sequence[Voice] = ALL_VOICES) -> list[TurnTakingResult]:
