@@ -55,6 +55,30 @@ class Scenario:
         return bool(self.flags)
 
 
+CALF_AFTER_OPERATION = Scenario(
+    name="example:calf",
+    description="my calf is hot and swollen after my operation",
+    flags=("deep_vein_thrombosis",),
+    advice=("see_doctor",),
+    urgency="urgent",
+    clarifying="i had an operation on my knee",
+    kind="an operation",
+    category="red_flag",
+)
+"""A hand-written patient with a red flag, for the tests of the patient and the live loop."""
+BACK_FROM_LIFTING = Scenario(
+    name="example:back",
+    description="my lower back hurts from lifting boxes",
+    flags=(),
+    advice=("physiotherapy",),
+    urgency=None,
+    clarifying="i hurt it lifting boxes at work",
+    kind="an injury",
+    category="injury",
+)
+"""A hand-written patient without one, the same tests' other case."""
+
+
 @cache
 def scenarios() -> tuple[Scenario, ...]:
     """Every patient, in corpus order; a UserError when the data file and corpora disagree."""

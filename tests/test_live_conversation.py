@@ -13,31 +13,10 @@ from assistant.core import dialogue
 from assistant.core.advice import advise
 from support.live_conversation import Conversation, run_conversation
 from support.patient import WORDS, Patient
-from support.patients import Scenario
+from support.patients import BACK_FROM_LIFTING, CALF_AFTER_OPERATION
 from support.voices import EspeakVoice
 
 pytestmark = pytest.mark.slow
-
-CALF = Scenario(
-    name="test:calf",
-    description="my calf is hot and swollen after my operation",
-    flags=("deep_vein_thrombosis",),
-    advice=("see_doctor",),
-    urgency="urgent",
-    clarifying="i had an operation on my knee",
-    kind="an operation",
-    category="red_flag",
-)
-BOXES = Scenario(
-    name="test:boxes",
-    description="my lower back hurts from lifting boxes",
-    flags=(),
-    advice=("physiotherapy",),
-    urgency=None,
-    clarifying="i hurt it lifting boxes at work",
-    kind="an injury",
-    category="injury",
-)
 
 
 def said_by(conversation: Conversation, who: str) -> list[str]:
@@ -54,7 +33,7 @@ def test_a_red_flag_misheard_in_the_description_is_caught_by_the_safety_check() 
     # words vary a little between live runs, the lost flag does not), but "after my operation"
     # survives. (The adapted model hears the calf, so it would not test the safety check.)
     general = resolve_model_dir()
-    conversation = run_conversation(CALF, EspeakVoice("en-us+f3"), model=general)
+    conversation = run_conversation(CALF_AFTER_OPERATION, EspeakVoice("en-us+f3"), model=general)
     check_ended_well(conversation)
     heard = said_by(conversation, "heard")
     assert not advise(heard[0]).decision.red_flags, conversation.text()
@@ -79,21 +58,21 @@ class DoubtingPatient(Patient):
 
 
 def test_a_correction_forgets_the_misheard_description() -> None:
-    patient = DoubtingPatient(BOXES, doubts=1)
-    conversation = run_conversation(BOXES, EspeakVoice("en-gb"), patient=patient)
+    patient = DoubtingPatient(BACK_FROM_LIFTING, doubts=1)
+    conversation = run_conversation(BACK_FROM_LIFTING, EspeakVoice("en-gb"), patient=patient)
     check_ended_well(conversation)
     # At least one: the description said again may be misheard for real, and corrected again.
     assert patient.corrections >= 1, conversation.text()
     assistant = said_by(conversation, "assistant")
     assert any(line.startswith(dialogue.MISHEARD) for line in assistant), conversation.text()
-    assert patient.said.count(BOXES.description) >= 2  # asked again, it said it again
+    assert patient.said.count(BACK_FROM_LIFTING.description) >= 2  # asked again, it said it again
 
 
 def test_after_two_misses_the_choice_is_offered_and_heard() -> None:
-    patient = DoubtingPatient(BOXES, doubts=2)
-    conversation = run_conversation(BOXES, EspeakVoice("en-gb"), patient=patient)
+    patient = DoubtingPatient(BACK_FROM_LIFTING, doubts=2)
+    conversation = run_conversation(BACK_FROM_LIFTING, EspeakVoice("en-gb"), patient=patient)
     check_ended_well(conversation)
     assert patient.corrections >= 2, conversation.text()
     assistant = said_by(conversation, "assistant")
     assert dialogue.CHOICE in assistant, conversation.text()
-    assert BOXES.kind in patient.said
+    assert BACK_FROM_LIFTING.kind in patient.said
