@@ -27,6 +27,7 @@ natural: setup
 
 lint: setup
 	$(VENV)/bin/ruff check assistant intents tests benchmarks support
+	$(VENV)/bin/ruff format --check assistant intents tests benchmarks support
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 

@@ -44,12 +44,31 @@ class FaultInjected(RuntimeError):
     """The error a fault raises on purpose."""
 
 
-class FaultyLiveRecognizer:
+class _AroundLiveRecognizer:
+    """A real live recognition; a fault overrides ``accept`` and passes the rest through."""
+
+    def __init__(self, real: LiveRecognizer) -> None:
+        self.real = real
+
+    def accept(self, frame: bytes) -> Transcript | None:
+        return self.real.accept(frame)
+
+    def partial(self) -> str:
+        return self.real.partial()
+
+    def flush(self) -> Transcript | None:
+        return self.real.flush()
+
+    def reset(self) -> None:
+        self.real.reset()
+
+
+class FaultyLiveRecognizer(_AroundLiveRecognizer):
     """A real live recognition that raises once, as soon as it has started hearing words, or
     (``broken``) on every frame."""
 
     def __init__(self, real: LiveRecognizer, fault: threading.Event, broken: bool) -> None:
-        self.real = real
+        super().__init__(real)
         self.fault = fault  # shared: set once the fault has been injected
         self.broken = broken
 
@@ -61,15 +80,6 @@ class FaultyLiveRecognizer:
             self.fault.set()
             raise FaultInjected("fault_recogniser: the recogniser failed mid-utterance")
         return utterance
-
-    def partial(self) -> str:
-        return self.real.partial()
-
-    def flush(self) -> Transcript | None:
-        return self.real.flush()
-
-    def reset(self) -> None:
-        self.real.reset()
 
 
 class FaultyRecognizer:
@@ -94,7 +104,7 @@ class FaultyRecognizer:
         return stream
 
 
-class SlowLiveRecognizer:
+class SlowLiveRecognizer(_AroundLiveRecognizer):
     """A real live recognition behind a consumer too slow for the microphone for a while.
 
     Each frame costs ``delay`` seconds of wall time until ``budget[0]`` frames have been fed (all
@@ -102,7 +112,7 @@ class SlowLiveRecognizer:
     """
 
     def __init__(self, real: LiveRecognizer, budget: list[int], delay: float) -> None:
-        self.real = real
+        super().__init__(real)
         self.budget = budget
         self.delay = delay
 
@@ -111,15 +121,6 @@ class SlowLiveRecognizer:
             self.budget[0] -= 1
             time.sleep(self.delay)
         return self.real.accept(frame)
-
-    def partial(self) -> str:
-        return self.real.partial()
-
-    def flush(self) -> Transcript | None:
-        return self.real.flush()
-
-    def reset(self) -> None:
-        self.real.reset()
 
 
 class SlowRecognizer:
