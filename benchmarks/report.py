@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.base import Machine, Options, Section, table
+from benchmarks.base import REPO, Machine, Options, Section, table
 
 LATENCY_TITLE = "Latency of a turn"
 SECTION_ORDER = (
@@ -130,7 +131,12 @@ def write(sections: Sequence[Section], machine: Machine, options: Options, elaps
     out = options.out_dir
     out.mkdir(parents=True, exist_ok=True)
     kind = "quick run (small subset; not the reference figures)" if options.quick else "full run"
-    this_run = {"date": machine.date, "command": options.command, "minutes": elapsed / 60}
+    this_run = {
+        "date": machine.date,
+        "command": options.command,
+        "minutes": elapsed / 60,
+        "commit": _commit(),
+    }
     kept = _kept_sections(out, {s.title for s in sections})
     runs = {title: run for title, (_, run) in kept.items()}
     runs.update({s.title: this_run for s in sections})
@@ -155,7 +161,8 @@ def write(sections: Sequence[Section], machine: Machine, options: Options, elaps
     ]
     for section in every:
         run = runs[section.title]
-        stamp = f"_Measured {run['date']} with `{run['command']}`._\n"
+        at = f" at commit {run['commit']}" if run.get("commit") else ""
+        stamp = f"_Measured {run['date']}{at} with `{run['command']}`._\n"
         parts += [f"## {section.title}\n", stamp, section.markdown.rstrip() + "\n"]
     parts += [
         "## How to run it\n",
@@ -182,6 +189,21 @@ def write(sections: Sequence[Section], machine: Machine, options: Options, elaps
     return path
 
 
+def _commit() -> str:
+    """The checkout's commit, with "+changes" when the tree differs from it ("" outside git)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+    except OSError:
+        return ""
+    return f"{head}+changes" if head and dirty else head
+
+
 def _kept_sections(out: Path, measured: set[str]) -> dict[str, tuple[Section, dict[str, Any]]]:
     """The sections of the report in ``out`` that this run did not measure, with their run."""
     try:
@@ -196,7 +218,7 @@ def _kept_sections(out: Path, measured: set[str]) -> dict[str, tuple[Section, di
         run = runs.get(title) or _run_of_old_report(out, old, title)
         if run is None:
             continue
-        stamp = {k: run[k] for k in ("date", "command", "minutes") if k in run}
+        stamp = {k: run[k] for k in ("date", "command", "minutes", "commit") if k in run}
         kept[title] = (Section(title, run["markdown"], [], summary), stamp)
     return kept
 

@@ -4,6 +4,7 @@ already written, each with the run that measured it."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from benchmarks.base import Machine, Options, Section
@@ -31,8 +32,9 @@ def test_a_section_measured_again_replaces_only_itself(tmp_path: Path) -> None:
     )  # fmt: skip
     assert "spoken body two" in text and "spoken body one" not in text
     assert "resources body" in text and "Kept from earlier runs" in text
-    assert "_Measured 2026-11-30 with `python -m benchmarks`._" in text
-    assert "_Measured 2026-12-02 with `python -m benchmarks --only spoken`._" in text
+    # Each section names the run (and the commit, in a git checkout) that measured it.
+    assert re.search(r"_Measured 2026-11-30( at commit \S+)? with `python -m benchmarks`\._", text)
+    assert re.search(r"_Measured 2026-12-02( at commit \S+)? with `[^`]* --only spoken`\._", text)
     data = json.loads((tmp_path / "benchmarks.json").read_text())
     assert data["sections"] == {"Spoken accuracy": {"clips": 3}, "Resources": {"rss": 2}}
     assert data["runs"]["Resources"]["date"] == "2026-11-30"
