@@ -136,8 +136,9 @@ def write(sections: Sequence[Section], machine: Machine, options: Options, elaps
         "python -m benchmarks           # full run: writes docs/benchmarks.md and docs/*.png\n"
         "python -m benchmarks --quick   # under 2 minutes, writes build/bench-quick/\n"
         "python -m benchmarks --only spoken  # sections: spoken, human, recognizers, latency, "
-        "resources, patients\n"
+        "resources, patients, outputs\n"
         "python -m benchmarks.patients --voice 'piper joe' --noise 10   # one voice, one noise\n"
+        "python -m benchmarks.outputs       # the speech outputs alone: docs/outputs.md\n"
         "python -m benchmarks --only spoken,human --adapted-model DIR   # also the adapted slots\n"
         "```\n",
     ]
