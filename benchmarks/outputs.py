@@ -343,7 +343,7 @@ def to_markdown(results: Sequence[OutputFigures], load: tuple[float, float]) -> 
             continue
         data = summary(figures)
         first, sink = data["first_sound_s"] or {}, data["heard_on_sink_s"]
-        rtf = "n/a" if data["rtf"] is None else f"{data['rtf']:.3f}"
+        rtf = "n/a" if data["rtf"] is None else f"{data['rtf']:.2g}"
         audio = data["audio_s_median"]
         rows.append(
             [
