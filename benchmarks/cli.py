@@ -14,7 +14,7 @@ from pathlib import Path
 from assistant.core.errors import UserError
 from benchmarks.base import DOCS, REPO, Options, Section, machine
 
-SECTIONS = ("spoken", "human", "recognizers", "latency", "resources", "patients")
+SECTIONS = ("spoken", "human", "recognizers", "latency", "resources", "patients", "outputs")
 QUICK_DIR = REPO / "build" / "bench-quick"
 
 
@@ -23,8 +23,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Measure spoken accuracy and word error rate for each hearing method, "
-        "recognisers side by side, latency, resources and simulated patients; write "
-        "docs/benchmarks.md and PNG plots.",
+        "recognisers side by side, latency, resources, simulated patients and the speech "
+        "outputs; write docs/benchmarks.md and PNG plots.",
     )
     p.add_argument("--quick", action="store_true", help="small subset, under 2 minutes")
     p.add_argument(
@@ -58,7 +58,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _runners() -> dict[str, Callable[[Options], Section]]:
-    from benchmarks import human, patients, recognizers, report, resources, spoken
+    from benchmarks import human, outputs, patients, recognizers, report, resources, spoken
 
     return {
         "spoken": spoken.run,
@@ -67,6 +67,7 @@ def _runners() -> dict[str, Callable[[Options], Section]]:
         "latency": report.latency_section,
         "resources": resources.run,
         "patients": patients.run,
+        "outputs": outputs.run,
     }
 
 

@@ -19,6 +19,7 @@ SECTION_ORDER = (
     LATENCY_TITLE,
     "Resources",
     "Simulated patients",
+    "Speech outputs",
 )
 """Section titles in the order of the report (a section kept from an earlier run goes back to
 its place)."""
@@ -170,8 +171,9 @@ def write(sections: Sequence[Section], machine: Machine, options: Options, elaps
         "python -m benchmarks           # full run: writes docs/benchmarks.md and docs/*.png\n"
         "python -m benchmarks --quick   # under 2 minutes, writes build/bench-quick/\n"
         "python -m benchmarks --only spoken  # sections: spoken, human, recognizers, latency, "
-        "resources, patients (the others are kept)\n"
+        "resources, patients, outputs (the others are kept)\n"
         "python -m benchmarks.patients --voice 'piper joe' --noise 10   # one voice, one noise\n"
+        "python -m benchmarks.outputs       # the speech outputs alone: docs/outputs.md\n"
         "python -m benchmarks --only spoken,human --adapted-model DIR   # also the adapted slots\n"
         "```\n",
     ]
