@@ -28,10 +28,12 @@ CORPORA: dict[str, str] = {
 BLIND_SETS: dict[str, str] = {
     "blind_a": "corpus_blind_a.jsonl",
     "blind_b": "corpus_blind_b.jsonl",
+    "blind_c": "corpus_blind_c.jsonl",
 }
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
-where that change started); blind_b after the change was finished."""
+where that change started); blind_b after the change was finished; blind_c after the lexicon
+was tuned on dev2."""
 
 
 @dataclass(frozen=True)
