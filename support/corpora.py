@@ -3,8 +3,8 @@
 Each corpus is a JSON Lines file in ``support/data``: one utterance per line with the advice it
 must get. ``corpus`` is the development set (the lexicon was written and tuned with it); the
 ``heldout`` sets were never tuned on; ``dev2`` and the ``blind`` sets were written by someone who
-had seen neither the lexicon nor the corpus: ``dev2`` is tuned on (a second development set), the
-blind sets never are.
+had seen neither the lexicon nor the corpus: ``dev2`` and ``dev3`` (mostly red flags, said the
+many ways people describe them) are tuned on, the blind sets never are.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ CORPORA: dict[str, str] = {
     "heldout": "corpus_heldout.jsonl",
     "heldout2": "corpus_heldout2.jsonl",
     "dev2": "corpus_dev2.jsonl",
+    "dev3": "corpus_dev3.jsonl",
 }
 """Corpus names and their files."""
 
