@@ -2,8 +2,9 @@
 
 Each corpus is a JSON Lines file in ``support/data``: one utterance per line with the advice it
 must get. ``corpus`` is the development set (the lexicon was written and tuned with it); the
-``heldout`` sets were never tuned on, and the ``blind`` sets were written by someone who had seen
-neither the lexicon nor the corpus.
+``heldout`` sets were never tuned on; ``dev2`` and the ``blind`` sets were written by someone who
+had seen neither the lexicon nor the corpus: ``dev2`` and ``dev3`` (mostly red flags, said the
+many ways people describe them) are tuned on, the blind sets never are.
 """
 
 from __future__ import annotations
@@ -20,16 +21,20 @@ CORPORA: dict[str, str] = {
     "corpus": "corpus.jsonl",
     "heldout": "corpus_heldout.jsonl",
     "heldout2": "corpus_heldout2.jsonl",
+    "dev2": "corpus_dev2.jsonl",
+    "dev3": "corpus_dev3.jsonl",
 }
 """Corpus names and their files."""
 
 BLIND_SETS: dict[str, str] = {
     "blind_a": "corpus_blind_a.jsonl",
     "blind_b": "corpus_blind_b.jsonl",
+    "blind_c": "corpus_blind_c.jsonl",
 }
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
-where that change started); blind_b after the change was finished."""
+where that change started); blind_b after the change was finished; blind_c after the lexicon
+was tuned on dev2."""
 
 
 @dataclass(frozen=True)
