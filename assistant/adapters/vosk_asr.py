@@ -314,6 +314,9 @@ class StreamRecognizer:
     """Tells speech from the room's own sound, frame by frame."""
     last_voiced: float = 0.0
     """When (in `stream_seconds`) the sound was last loud enough to be speech."""
+    closed_partial: str = ""
+    """The partial text of the segment Vosk closed last, as it stood just before: the closing
+    decode often drops an unfinished ending ("my back is killing me and" -> "... beyond")."""
 
     def accept(self, frame: bytes) -> Transcript | None:
         """Feed 16 kHz mono 16-bit audio; returns the utterance once it has ended."""
@@ -321,6 +324,7 @@ class StreamRecognizer:
             self.last_voiced = self.stream_seconds + voiced_until
         self.stream_seconds += len(frame) / BYTES_PER_SECOND
         if self.recognizer.AcceptWaveform(frame):
+            self.closed_partial = self.last_partial
             segment = _parse_result(self.recognizer.Result())
             self.last_partial = ""
             if segment.text or segment.unknown:
@@ -346,7 +350,8 @@ class StreamRecognizer:
         sound_quiet = self.stream_seconds - self.last_voiced
         if min(sound_quiet, words_quiet) < MIN_END_SILENCE:
             return False  # no policy ends it this soon: skip asking
-        needed = self.silence_needed(self.partial())
+        # In doubt, wait: the words as closed and as they stood before both have their say.
+        needed = max(self.silence_needed(heard) for heard in self._hearings())
         return (sound_quiet >= needed and words_quiet >= WORDS_CATCH_UP) or (
             words_quiet >= needed + NOISE_MARGIN
         )
@@ -354,6 +359,15 @@ class StreamRecognizer:
     def partial(self) -> str:
         """What has been heard so far in the utterance in progress."""
         return " ".join([*(s.text for s in self.segments), self.last_partial]).strip()
+
+    def _hearings(self) -> list[str]:
+        """What has been heard so far; and, while nothing new has come since Vosk closed a
+        segment, the same with that segment as it read before it was closed."""
+        heard = self.partial()
+        if self.last_partial or not self.segments or not self.closed_partial:
+            return [heard]
+        before = [*(s.text for s in self.segments[:-1]), self.closed_partial]
+        return [heard, " ".join(before).strip()]
 
     def flush(self) -> Transcript | None:
         """Close the utterance in progress (at end of speech or of the stream)."""
@@ -366,5 +380,5 @@ class StreamRecognizer:
         """Forget everything heard, e.g. after the assistant has spoken."""
         self.recognizer.Reset()
         self.segments = []
-        self.last_partial = ""
+        self.last_partial = self.closed_partial = ""
         self.utterance_start = self.last_speech = self.last_voiced = self.stream_seconds

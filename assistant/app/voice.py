@@ -314,17 +314,22 @@ class VoiceEars:
         if not self.microphone.working:
             self.microphone.reconnect()
         longest = self.settings().end_silence
+        # A bare yes or no ends quickest only where it answers: a question, or the offer.
+        answering = expect in ("yes_no", "short")
         # The words heard so far decide how long a silence ends the utterance; the grammar
         # recogniser ends quickly only on an answer it was listening for, never on a fragment.
         open_recognizer = self.recognizer.stream(
-            alternatives=N_BEST, silence_needed=lambda heard: silence_to_end(heard, longest)
+            alternatives=N_BEST,
+            silence_needed=lambda heard: silence_to_end(heard, longest, answering=answering),
         )
         # Short commands are heard far more accurately by a grammar recogniser; the open one
         # runs beside it so a full description is never lost to the word list.
         short_recognizer = self.recognizer.stream(
             grammar=GRAMMARS[expect],
             silence_needed=lambda heard: (
-                silence_to_end(heard, longest) if is_expected_answer(heard, expect) else longest
+                silence_to_end(heard, longest, answering=answering)
+                if is_expected_answer(heard, expect)
+                else longest
             ),
         )
         self.notes.note("listening")

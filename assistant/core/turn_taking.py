@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 
 from assistant.core.advice import Advice, advise
-from assistant.core.controls import match_answer, match_control, normalize
+from assistant.core.controls import Control, match_answer, match_control, normalize
 from intents import load_lexicon
 from intents.templates import expand
 from intents.tokenize import words
@@ -51,14 +51,20 @@ def _load() -> TurnWords:
 TURNS = _load()
 
 
-def silence_to_end(heard: str, longest: float) -> float:
-    """Seconds of silence after ``heard`` that end the utterance (``longest``: the setting)."""
+def silence_to_end(heard: str, longest: float, *, answering: bool = False) -> float:
+    """Seconds of silence after ``heard`` that end the utterance (``longest``: the setting).
+
+    A yes or a no ends quickest only while a yes/no question is open (``answering``): at any
+    other time "so yeah" or "not really" is more often the start of a description."""
     said = words(heard)
     if not said:
         return longest
     if said[-1] in TURNS.unfinished_endings:
         return longest
-    if match_control(heard) is not None or match_answer(heard) is not None:
+    control = match_control(heard)
+    if control is not None and control not in (Control.YES, Control.NO):
+        return min(TURNS.control, longest)
+    if answering and match_answer(heard) is not None:
         return min(TURNS.control, longest)
     if advise(heard).decision.recommendation != "unclear":
         return min(TURNS.complete, longest)
