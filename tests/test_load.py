@@ -78,6 +78,7 @@ def test_signals_and_urgencies_are_what_the_decision_expects() -> None:
         "injury",
         "surgery",
         "diagnosed_condition",
+        "postnatal_pain",
         "neurological",
         "chronic_pain",
         "mobility",
