@@ -96,13 +96,13 @@ def measure(quick: bool = False) -> LatencyResult:
 
 
 LABELS = {
-    "end_of_speech_wait": "end-of-speech wait (silence setting 0.8 s)",
+    "end_of_speech_wait": "end-of-speech wait (from the words heard, at most end_silence)",
     "final_decoding": "final decoding",
     "deciding": "understanding, deciding, wording",
     "synthesis": "speech synthesis (first line)",
     "playback_start": "playback start",
     "after_end_of_speech": "**work after the end-of-speech decision** (target ≤ 150 ms median)",
-    "total": "**last speech sample → first reply sample** (target ≤ 1.0 s median)",
+    "total": "**last speech sample → first reply sample** (target ≤ 500 ms median, 800 ms p95)",
 }
 
 
