@@ -34,6 +34,8 @@ class Options:
     adapted_model: Path | None = None
     """A Vosk model folder with a domain-adapted language model: fills the benchmark's
     "adapted" and "adapted + N-best" slots (benchmarks/methods.py)."""
+    commit: str = ""
+    """The checkout's commit when the run started (the code measured), "" outside git."""
 
 
 @dataclass

@@ -98,6 +98,8 @@ def _run(args: argparse.Namespace, argv: list[str], invoked: str) -> int:
         raise UserError(
             "the benchmarks need matplotlib; install the extra: pip install -e '.[bench]'"
         )
+    from benchmarks import report
+
     out = args.out or (QUICK_DIR if args.quick else DOCS)
     options = Options(
         quick=args.quick,
@@ -107,9 +109,8 @@ def _run(args: argparse.Namespace, argv: list[str], invoked: str) -> int:
         limit=args.limit,
         adapted_model=adapted.resolve() if adapted is not None else None,
         command=" ".join([invoked, *(shlex.quote(a) for a in argv)]),
+        commit=report.checkout_commit(),
     )
-    from benchmarks import report
-
     runners = _runners()
     started = time.perf_counter()
     sections = []

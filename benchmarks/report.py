@@ -136,7 +136,7 @@ def write(sections: Sequence[Section], machine: Machine, options: Options, elaps
         "date": machine.date,
         "command": options.command,
         "minutes": elapsed / 60,
-        "commit": _commit(),
+        "commit": options.commit or checkout_commit(),
     }
     kept = _kept_sections(out, {s.title for s in sections})
     runs = {title: run for title, (_, run) in kept.items()}
@@ -191,7 +191,7 @@ def write(sections: Sequence[Section], machine: Machine, options: Options, elaps
     return path
 
 
-def _commit() -> str:
+def checkout_commit() -> str:
     """The checkout's commit, with "+changes" when the tree differs from it ("" outside git)."""
     try:
         head = subprocess.run(
