@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import platform
+import shlex
 import statistics
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,3 +106,23 @@ def median_p95(values: Sequence[float]) -> tuple[float, float]:
     """Median and 95th percentile (nearest rank) of ``values``, which must not be empty."""
     ordered = sorted(values)
     return statistics.median(ordered), ordered[round(0.95 * (len(ordered) - 1))]
+
+
+def write_alone(
+    result: Section, name: str, out: Path, argv: list[str] | None, elapsed: float
+) -> None:
+    """Write a section measured on its own (``python -m benchmarks.NAME``) as NAME.md and
+    NAME.json in ``out``, with the machine and the command, and print it."""
+    where = machine()
+    given = argv if argv is not None else sys.argv[1:]
+    command = shlex.join(["python", "-m", f"benchmarks.{name}", *given])
+    note = (
+        f"Measured {where.date} on {where.cpu} ({where.cores} cores, shared), Python "
+        f"{where.python}, {where.system}, {elapsed / 60:.1f} minutes: `{command}`."
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.md").write_text(f"# {result.title}\n\n{note}\n\n{result.markdown}\n")
+    data = {"machine": vars(where), "command": command, "seconds": elapsed, **result.summary}
+    (out / f"{name}.json").write_text(json.dumps(data, indent=1) + "\n")
+    print(result.markdown)
+    print(f"{name}: wrote {out / f'{name}.md'} ({elapsed / 60:.1f} min)", file=sys.stderr)

@@ -27,7 +27,6 @@ import argparse
 import json
 import math
 import os
-import shlex
 import statistics
 import sys
 import tempfile
@@ -44,7 +43,7 @@ from assistant.core.dialogue import GREETING
 from assistant.core.errors import UserError
 from assistant.core.events import Say
 from assistant.core.settings import SPEECH_OUTPUTS, Settings
-from benchmarks.base import DOCS, Options, Section, machine, median_p95, table
+from benchmarks.base import DOCS, Options, Section, median_p95, table, write_alone
 from support.corpora import load
 
 PYTTSX3, SPEECH_DISPATCHER, NATURAL = SPEECH_OUTPUTS
@@ -412,19 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     result = run(Options(quick=args.quick))
     elapsed = time.monotonic() - started
-    where = machine()
-    given = argv if argv is not None else sys.argv[1:]
-    command = shlex.join(["python", "-m", "benchmarks.outputs", *given])
-    note = (
-        f"Measured {where.date} on {where.cpu} ({where.cores} cores, shared), Python "
-        f"{where.python}, {where.system}, {elapsed / 60:.1f} minutes: `{command}`."
-    )
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "outputs.md").write_text(f"# {result.title}\n\n{note}\n\n{result.markdown}\n")
-    data = {"machine": vars(where), "command": command, "seconds": elapsed, **result.summary}
-    (args.out / "outputs.json").write_text(json.dumps(data, indent=1) + "\n")
-    print(result.markdown)
-    print(f"outputs: wrote {args.out / 'outputs.md'} ({elapsed / 60:.1f} min)", file=sys.stderr)
+    write_alone(result, "outputs", args.out, argv, elapsed)
     return 0
 
 

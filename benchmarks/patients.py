@@ -14,8 +14,6 @@ Writes patients.md and patients.json into --out (default docs/).
 from __future__ import annotations
 
 import argparse
-import json
-import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -24,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.core.errors import UserError
-from benchmarks.base import DOCS, Options, Section, machine, pct, table
+from benchmarks.base import DOCS, Options, Section, pct, table, write_alone
 from support.live_conversation import Conversation, SpeechCache, run_conversation
 from support.patients import Scenario, scenarios
 from support.voices import ALL_VOICES, Voice, by_name
@@ -284,19 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
     elapsed = time.monotonic() - started
-    where = machine()
-    args.out.mkdir(parents=True, exist_ok=True)
-    given = argv if argv is not None else sys.argv[1:]
-    command = shlex.join(["python", "-m", "benchmarks.patients", *given])
-    note = (
-        f"Measured {where.date} on {where.cpu} ({where.cores} cores, shared), "
-        f"{elapsed / 60:.1f} minutes: `{command}`."
-    )
-    (args.out / "patients.md").write_text(f"# {result.title}\n\n{note}\n\n{result.markdown}\n")
-    data = {"machine": vars(where), "command": command, "seconds": elapsed, **result.summary}
-    (args.out / "patients.json").write_text(json.dumps(data, indent=1) + "\n")
-    print(result.markdown)
-    print(f"patients: wrote {args.out / 'patients.md'} ({elapsed / 60:.1f} min)", file=sys.stderr)
+    write_alone(result, "patients", args.out, argv, elapsed)
     return 0
 
 
