@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,6 +52,13 @@ def orca(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     program = tmp_path / ORCA
     program.symlink_to(shutil.which("sleep") or "/bin/sleep")
     process = subprocess.Popen([str(program), "60"])
+    # Popen returns once exec has begun, but the kernel renames the process a moment later:
+    # wait for the name, as a real Orca would long have it before the assistant starts.
+    comm = Path(f"/proc/{process.pid}/comm")
+    deadline = time.monotonic() + 10
+    while comm.read_text().strip() != ORCA:
+        assert time.monotonic() < deadline, "the stand-in Orca never took its name"
+        time.sleep(0.01)
     yield process
     process.terminate()
     process.wait(timeout=5)
