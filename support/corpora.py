@@ -3,8 +3,8 @@
 Each corpus is a JSON Lines file in ``support/data``: one utterance per line with the advice it
 must get. ``corpus`` is the development set (the lexicon was written and tuned with it); the
 ``heldout`` sets were never tuned on; ``dev2`` and the ``blind`` sets were written by someone who
-had seen neither the lexicon nor the corpus: ``dev2`` and ``dev3`` (mostly red flags, said the
-many ways people describe them) are tuned on, the blind sets never are.
+had seen neither the lexicon nor the corpus: ``dev2``, ``dev3`` (mostly red flags, said the
+many ways people describe them) and ``dev4`` are tuned on, the blind sets never are.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ CORPORA: dict[str, str] = {
     "heldout2": "corpus_heldout2.jsonl",
     "dev2": "corpus_dev2.jsonl",
     "dev3": "corpus_dev3.jsonl",
+    "dev4": "corpus_dev4.jsonl",
 }
 """Corpus names and their files."""
 
@@ -31,11 +32,13 @@ BLIND_SETS: dict[str, str] = {
     "blind_b": "corpus_blind_b.jsonl",
     "blind_c": "corpus_blind_c.jsonl",
     "blind_d": "corpus_blind_d.jsonl",
+    "blind_e": "corpus_blind_e.jsonl",
 }
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
 where that change started); blind_b after the change was finished; blind_c after the lexicon
-was tuned on dev2; blind_d after it was tuned on dev3 too (the change finished)."""
+was tuned on dev2; blind_d after it was tuned on dev3 too (the change finished); blind_e before the dev4 round, by
+a writer who never saw that round (scored once before it and once after)."""
 
 
 @dataclass(frozen=True)
