@@ -27,11 +27,17 @@ from assistant.adapters.model_store import default_spec, hearing_beside, resolve
 from assistant.adapters.vosk_asr import Transcriber
 from assistant.adapters.wavio import read_16k_mono
 from assistant.core.advice import advise
+from assistant.core.hearing import N_BEST
+from assistant.core.turn_taking import silence_to_end
+from benchmarks import turn_taking
+from benchmarks.turn_taking import Utterance
 from intents.load import DEFAULT_LEXICON
+from support.audio import silence
 from support.cli_run import assert_one_line_error, run_cli
 from support.corpora import keyword_sentences, load, speakable
 from support.metrics import keyword_recall, word_error_rate
 from support.speech import TEST_VOICES, espeak_wav_file
+from support.voices import by_name
 
 pytestmark = pytest.mark.slow
 
@@ -255,3 +261,23 @@ def test_the_adapted_model_hears_a_grammar_too(adapted: Transcriber, tmp_path: P
     final = stream.flush()
     texts = [t.text for t in heard] + ([final.text] if final else [])
     assert texts == ["stop"]
+
+
+@pytest.mark.parametrize("pause", [0.45, 0.6, 0.75])
+def test_a_pause_after_a_closing_and_does_not_end_the_description(
+    adapted: Transcriber, pause: float
+) -> None:
+    # With the adapted model, Vosk's partial reads "... in march" while "and" was said:
+    # only the segment's final decode has it, and the stream must judge the pause by that.
+    said = "i broke my wrist in march and i'm also really stressed at work"
+    paused = Utterance(said, "paused", said.split().index("i'm"), pause)
+    audio = silence(0.5) + turn_taking.spoken(paused, by_name("piper joe")) + silence(3.0)
+    stream = adapted.stream(
+        alternatives=N_BEST, silence_needed=lambda heard: silence_to_end(heard, 1.2)
+    )
+    texts = []
+    for start in range(0, len(audio), 3200):
+        if (utterance := stream.accept(audio[start : start + 3200])) is not None:
+            texts.append(utterance.text)
+    assert len(texts) == 1, texts
+    assert {"wrist", "stressed"} <= set(texts[0].split())

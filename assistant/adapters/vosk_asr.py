@@ -291,7 +291,9 @@ class StreamRecognizer:
     Vosk's own endpointing closes segments after about half a second; segments are gathered
     until the person has been quiet long enough, so slow speakers are not cut off. Quiet time
     runs from the end of the last recognised word of a closed segment (Vosk's word timings), or
-    from when the partial text last changed.
+    from when the partial text last changed. Before an open segment's silence ends the
+    utterance, the segment is closed and judged again: its final decode can add a last word
+    ("and") that the partial never showed.
     """
 
     recognizer: Any
@@ -324,12 +326,7 @@ class StreamRecognizer:
             self.last_voiced = self.stream_seconds + voiced_until
         self.stream_seconds += len(frame) / BYTES_PER_SECOND
         if self.recognizer.AcceptWaveform(frame):
-            self.closed_partial = self.last_partial
-            segment = _parse_result(self.recognizer.Result())
-            self.last_partial = ""
-            if segment.text or segment.unknown:
-                self.segments.append(segment)
-                self.last_speech = segment.words[-1].end if segment.words else self.stream_seconds
+            self._close_segment(self.recognizer.Result())
         else:
             partial = json.loads(self.recognizer.PartialResult()).get("partial", "")
             partial = " ".join(w for w in partial.split() if w != UNKNOWN_WORD)
@@ -338,10 +335,26 @@ class StreamRecognizer:
                 self.last_speech = self.stream_seconds  # words still coming: not quiet yet
         if not (self.segments or self.last_partial):
             return None
-        too_long = self.stream_seconds - self.utterance_start >= MAX_UTTERANCE_SECONDS
-        if too_long or self._ended():
+        if self.stream_seconds - self.utterance_start >= MAX_UTTERANCE_SECONDS:
             return self.flush()
-        return None
+        if not self._ended():
+            return None
+        if self.last_partial:
+            # The partial often lacks the last word ("i broke my wrist in march" while "and"
+            # was said): close the segment, as the flush would, and judge its whole words.
+            self._close_segment(self.recognizer.FinalResult())
+            if self.segments and not self._ended():
+                return None
+        return self.flush()
+
+    def _close_segment(self, result: str) -> None:
+        """Take the segment Vosk closed (``result``) into the utterance in progress."""
+        self.closed_partial = self.last_partial
+        segment = _parse_result(result)
+        self.last_partial = ""
+        if segment.text or segment.unknown:
+            self.segments.append(segment)
+            self.last_speech = segment.words[-1].end if segment.words else self.stream_seconds
 
     def _ended(self) -> bool:
         words_quiet = self.stream_seconds - self.last_speech
