@@ -319,6 +319,8 @@ class StreamRecognizer:
     closed_partial: str = ""
     """The partial text of the segment Vosk closed last, as it stood just before: the closing
     decode often drops an unfinished ending ("my back is killing me and" -> "... beyond")."""
+    _needed_for: tuple[tuple[str, ...], float] = ((), 0.0)
+    """The hearings the policy was last asked about, and its answer."""
 
     def accept(self, frame: bytes) -> Transcript | None:
         """Feed 16 kHz mono 16-bit audio; returns the utterance once it has ended."""
@@ -337,11 +339,12 @@ class StreamRecognizer:
             return None
         if self.stream_seconds - self.utterance_start >= MAX_UTTERANCE_SECONDS:
             return self.flush()
-        if not self._ended():
+        if not (self._ended() or (self.last_partial and self._sound_ended())):
             return None
         if self.last_partial:
-            # The partial often lacks the last word ("i broke my wrist in march" while "and"
-            # was said): close the segment, as the flush would, and judge its whole words.
+            # The partial lags behind the speech and often lacks the last word ("... in march"
+            # while "and" was said): close the segment, as the flush would, and judge it by its
+            # final words and their timings instead of waiting for the partial to catch up.
             self._close_segment(self.recognizer.FinalResult())
             if self.segments and not self._ended():
                 return None
@@ -363,11 +366,27 @@ class StreamRecognizer:
         sound_quiet = self.stream_seconds - self.last_voiced
         if min(sound_quiet, words_quiet) < MIN_END_SILENCE:
             return False  # no policy ends it this soon: skip asking
-        # In doubt, wait: the words as closed and as they stood before both have their say.
-        needed = max(self.silence_needed(heard) for heard in self._hearings())
+        needed = self._needed()
         return (sound_quiet >= needed and words_quiet >= WORDS_CATCH_UP) or (
             words_quiet >= needed + NOISE_MARGIN
         )
+
+    def _sound_ended(self) -> bool:
+        """The sound has been quiet as long as the words heard so far ask, whether or not the
+        recogniser's words have caught up with it."""
+        if self.silence_needed is None:
+            return False
+        sound_quiet = self.stream_seconds - self.last_voiced
+        return sound_quiet >= MIN_END_SILENCE and sound_quiet >= self._needed()
+
+    def _needed(self) -> float:
+        """The silence the policy asks for the words heard so far (asked once per wording)."""
+        hearings = tuple(self._hearings())
+        if self._needed_for[0] != hearings:
+            assert self.silence_needed is not None
+            # In doubt, wait: the words as closed and as they stood before both have their say.
+            self._needed_for = (hearings, max(self.silence_needed(h) for h in hearings))
+        return self._needed_for[1]
 
     def partial(self) -> str:
         """What has been heard so far in the utterance in progress."""
