@@ -170,6 +170,8 @@ _PHRASING_SETS = (
     "determiners",
     "lead_in_fillers",
     "clause_breaks",
+    "clause_subjects",
+    "explaining",
 )
 
 

@@ -58,7 +58,7 @@ def recognize(text: str, index: LexiconIndex) -> list[Match]:
     _apply_negation(keys, hits, index, breaks)
     matches = [_to_match(h, tokens, keys, index, breaks) for h in hits]
     soft = {id(m) for m, h in zip(matches, hits, strict=True) if h.only_after}
-    matches.extend(_apply_rules(matches, lexicon, soft))
+    matches.extend(_apply_rules(matches, lexicon, soft, _clauses(tokens, keys, breaks, lexicon)))
     matches.sort(key=lambda m: (m.start, m.end, _KIND_ORDER[m.kind], m.name))
     return matches
 
@@ -332,12 +332,38 @@ def _lead_in(start: int, keys: Sequence[str], phrasing: Phrasing) -> int:
     return start
 
 
-def _apply_rules(matches: Sequence[Match], lexicon: Lexicon, soft: set[int]) -> list[Match]:
+def _clauses(
+    tokens: Sequence[Token], keys: Sequence[str], breaks: frozenset[int], lexicon: Lexicon
+) -> dict[int, int]:
+    """The clause of each word, by its position in the utterance: a new one starts with a
+    sentence, or with a speaker ("i", "she's") unless it goes on explaining ("since i ...")."""
+    phrasing = lexicon.phrasing
+    clause = 0
+    of: dict[int, int] = {}
+    for i, token in enumerate(tokens):
+        speaker = keys[i] in phrasing.clause_subjects and keys[i - 1] not in phrasing.explaining
+        if i and (i in breaks or speaker):
+            clause += 1
+        of[token.index] = clause
+    return of
+
+
+def _apply_rules(
+    matches: Sequence[Match], lexicon: Lexicon, soft: set[int], clause_of: dict[int, int]
+) -> list[Match]:
     """Terms heard through combinations of other, non-negated, terms.
 
     For red flags, a part negated only by what followed it ("the stiff neck went away") still
-    counts: when in doubt, escalate. ``soft`` holds the ids of such matches.
+    counts: when in doubt, escalate. ``soft`` holds the ids of such matches. A known condition
+    in a red flag's "unless" (an old stroke, an injury) explains its signs wherever it is said,
+    but a circumstance (a sign such as "last year", "after sitting on it") stops the flag only
+    when said in a clause of the signs: "i had a concussion playing rugby, i was diagnosed with
+    ms last year" still escalates. ``clause_of`` gives each word's clause.
     """
+
+    def clauses(m: Match) -> set[int]:
+        return {clause_of.get(i, -1) for i in range(m.start, m.end)}
+
     heard: dict[str, Match] = {}
     escalating: dict[str, Match] = {}
     for m in matches:
@@ -351,8 +377,9 @@ def _apply_rules(matches: Sequence[Match], lexicon: Lexicon, soft: set[int]) -> 
         added = False
         for term in lexicon.terms():
             pool = escalating if isinstance(term, RedFlag) else heard
+            flag = isinstance(term, RedFlag)
             for rule in term.rules:
-                if any(name in heard for name in rule.unless):
+                if not flag and any(name in heard for name in rule.unless):
                     continue
                 parts: list[Match] = []
                 for alternatives in rule.all_of:
@@ -361,6 +388,15 @@ def _apply_rules(matches: Sequence[Match], lexicon: Lexicon, soft: set[int]) -> 
                         break
                     parts.append(part)
                 else:
+                    if flag and rule.unless:
+                        near = set().union(*(clauses(p) for p in parts))
+                        stops = [
+                            m
+                            for m in (*matches, *derived)
+                            if m.name in rule.unless and not m.negated
+                        ]
+                        if any(m.kind != "symptom" or clauses(m) & near for m in stops):
+                            continue
                     urgency = rule.urgency or (term.urgency if isinstance(term, RedFlag) else None)
                     if (term.name, urgency) in made:
                         continue

@@ -256,6 +256,44 @@ def test_unless_stops_a_rule() -> None:
     assert "weak_side" not in names("i had a stroke and my left arm is weak")
 
 
+CLAUSES = lexicon(
+    """
+[phrasing]
+clause_subjects = ["i", "she's"]
+explaining = ["since"]
+
+[[red_flag]]
+name = "weak_side"
+urgency = "emergency"
+when = [{all = ["one_side"], unless = ["known_cause", "long_ago"]}]
+
+[[concern]]
+name = "known_cause"
+signal = "physiotherapy"
+phrases = ["had a stroke"]
+
+[[symptom]]
+name = "one_side"
+phrases = ["left arm is weak"]
+
+[[symptom]]
+name = "long_ago"
+phrases = ["last year"]
+"""
+)
+
+
+def test_a_red_flags_unless_circumstance_reaches_only_the_clause_of_its_signs() -> None:
+    # A circumstance said of the signs stops the flag ...
+    assert "weak_side" not in names("my left arm is weak since last year", CLAUSES)
+    assert "weak_side" not in names("my left arm is weak since i hurt it last year", CLAUSES)
+    # ... said in a clause of its own, about something else, it does not lower the flag.
+    assert "weak_side" in names("my left arm is weak i moved house last year", CLAUSES)
+    assert "weak_side" in names("my left arm is weak. moved house last year", CLAUSES)
+    # A known condition explains the signs wherever it is said.
+    assert "weak_side" not in names("my left arm is weak i had a stroke", CLAUSES)
+
+
 def test_a_match_knows_the_body_part_it_is_about() -> None:
     assert only("i had surgery on my knee", "surgery").site == "knee"
     assert only("my shoulders feel so tight", "tension").site == "shoulder"
