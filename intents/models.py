@@ -99,6 +99,9 @@ class Negation:
     """The same for red flags, kept short: when in doubt, escalate."""
     after_window: int = 3
     """How many words before an after-negation ("... went away") a concern may end."""
+    habitual: tuple[tuple[str, ...], ...] = ()
+    """Stem sequences that make a negation habitual ("i don't get headaches as a rule"): what
+    it negates is still a part of red-flag rules, for the one happening now may be new."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ Pure functions, no I/O. The steps, in order:
 3. negation: a negation phrase ("no", "don't have", "never had") negates the matches that
    start within a few words after it, until a scope-ending word ("but", "just", "only",
    "and", "i" ...); "no X or Y" negates both. A few phrases negate what came just before
-   ("... went away"), never a red flag. Negation words inside a matched phrase ("can't
+   ("... went away"), never a red flag. A negation said of what usually happens ("i don't get
+   headaches as a rule") still lets what it negates count for red-flag rules. Negation words inside a matched phrase ("can't
    sleep", "no energy") are part of that phrase, not negation. Negation never reaches into
    another sentence ("No fever. Stressed though.");
 4. rules: terms heard through combinations ("headache" + "fever" + "stiff neck");
@@ -150,10 +151,27 @@ def _apply_negation(
         # Inside a phrase ("can't sleep", "no energy") negation words belong to that phrase.
         if not any(covered[i:end]):
             if "before" in payload:
-                _negate_forward(keys, end, starts, lexicon, breaks)
+                negated = _negate_forward(keys, end, starts, lexicon, breaks)
+                if negated and _habitual(keys, i, max(h.end for h in negated), lexicon):
+                    for h in negated:
+                        h.only_after = True  # negated, yet still a part of red-flag rules
             elif "after" in payload:
                 _negate_backward(keys, i, hits, lexicon, breaks)
         i = end
+
+
+def _habitual(keys: Sequence[str], start: int, end: int, lexicon: Lexicon) -> bool:
+    """Whether a negation from ``start`` to what it negated (ending at ``end``) is said of
+    what usually happens ("i don't usually get headaches", "... headaches as a rule")."""
+    neg = lexicon.negation
+    stop = end
+    while stop < len(keys) and stop - end < neg.after_window and keys[stop] not in neg.scope_ends:
+        stop += 1
+    for marker in neg.habitual:
+        for p in range(start, stop - len(marker) + 1):
+            if tuple(keys[p : p + len(marker)]) == marker:
+                return True
+    return False
 
 
 def _negate_forward(
@@ -162,14 +180,16 @@ def _negate_forward(
     starts: dict[int, list[_Hit]],
     lexicon: Lexicon,
     breaks: frozenset[int],
-) -> None:
+) -> list[_Hit]:
+    """Negate the matches within reach after a negation ending at ``j``; return them."""
     neg = lexicon.negation
+    negated: list[_Hit] = []
     widest = max(neg.window, neg.red_flag_window)
     count = 0  # words since the negation (or the last negated match)
     n = len(keys)
     while j < n:
         if j in breaks or keys[j] in neg.clause_starts:
-            return  # also before a phrase that starts with one: "no injury, i'm just sore"
+            return negated  # also before a phrase that starts with one: "no injury, i'm just sore"
         here = starts.get(j, [])
         reached = [
             h
@@ -183,16 +203,18 @@ def _negate_forward(
             for h in reached:
                 h.negated = True
                 h.only_after = False
+            negated.extend(reached)
             j = stop
             count = 0  # "no fever, rash or stiff neck": the reach starts again after each
             continue
         if keys[j] in neg.scope_ends:
-            return
+            return negated
         if keys[j] not in lexicon.fillers:
             count += 1
             if count > widest:
-                return
+                return negated
         j += 1
+    return negated
 
 
 def _negate_backward(
