@@ -8,10 +8,10 @@ Pure functions, no I/O. The steps, in order:
 3. negation: a negation phrase ("no", "don't have", "never had") negates the matches that
    start within a few words after it, until a scope-ending word ("but", "just", "only",
    "and", "i" ...); "no X or Y" negates both. A few phrases negate what came just before
-   ("... went away"), never a red flag. A negation said of what usually happens ("i don't get
-   headaches as a rule") still lets what it negates count for red-flag rules. Negation words inside a matched phrase ("can't
-   sleep", "no energy") are part of that phrase, not negation. Negation never reaches into
-   another sentence ("No fever. Stressed though.");
+   ("... went away"), never a red flag. A negation said of what usually happens ("i don't
+   get headaches as a rule") still lets what it negates count for red-flag rules. Negation
+   words inside a matched phrase ("can't sleep", "no energy") are part of that phrase, not
+   negation. Negation never reaches into another sentence ("No fever. Stressed though.");
 4. rules: terms heard through combinations ("headache" + "fever" + "stiff neck");
 5. each match notes the body part it is about (its site), said in it or near it in its clause,
    so the decision can tell tension in the injured knee from tension in the shoulders.
