@@ -149,6 +149,10 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "lexicon") -> Lexicon:
             window=_int(negation, "window", 5, where),
             red_flag_window=_int(negation, "red_flag_window", 3, where),
             after_window=_int(negation, "after_window", 3, where),
+            habitual=tuple(
+                tuple(stems(text))
+                for text in _strings(negation.get("habitual", []), "negation.habitual", where)
+            ),
         ),
         lists=lists,
         ignore=tuple(_strings(_table(data, "ignore", where).get("phrases", []), "ignore", where)),
@@ -170,6 +174,8 @@ _PHRASING_SETS = (
     "determiners",
     "lead_in_fillers",
     "clause_breaks",
+    "clause_subjects",
+    "explaining",
 )
 
 

@@ -99,6 +99,9 @@ class Negation:
     """The same for red flags, kept short: when in doubt, escalate."""
     after_window: int = 3
     """How many words before an after-negation ("... went away") a concern may end."""
+    habitual: tuple[tuple[str, ...], ...] = ()
+    """Stem sequences that make a negation habitual ("i don't get headaches as a rule"): what
+    it negates is still a part of red-flag rules, for the one happening now may be new."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,11 @@ class Phrasing:
     """The only words that may stand between the speaker and the words ("i think i might")."""
     clause_breaks: frozenset[str] = frozenset()
     """A quote never reaches back past these ("and", "but", "because")."""
+    clause_subjects: frozenset[str] = frozenset()
+    """Speakers that start a clause of their own ("i", "she's"), for what a red flag's "unless"
+    may reach."""
+    explaining: frozenset[str] = frozenset()
+    """Words after which a speaker goes on explaining the clause before ("since i broke it")."""
     lead_in_reach: int = 4
     """How many words back a quote may start."""
     site_reach: int = 5

@@ -8,9 +8,10 @@ Pure functions, no I/O. The steps, in order:
 3. negation: a negation phrase ("no", "don't have", "never had") negates the matches that
    start within a few words after it, until a scope-ending word ("but", "just", "only",
    "and", "i" ...); "no X or Y" negates both. A few phrases negate what came just before
-   ("... went away"), never a red flag. Negation words inside a matched phrase ("can't
-   sleep", "no energy") are part of that phrase, not negation. Negation never reaches into
-   another sentence ("No fever. Stressed though.");
+   ("... went away"), never a red flag. A negation said of what usually happens ("i don't
+   get headaches as a rule") still lets what it negates count for red-flag rules. Negation
+   words inside a matched phrase ("can't sleep", "no energy") are part of that phrase, not
+   negation. Negation never reaches into another sentence ("No fever. Stressed though.");
 4. rules: terms heard through combinations ("headache" + "fever" + "stiff neck");
 5. each match notes the body part it is about (its site), said in it or near it in its clause,
    so the decision can tell tension in the injured knee from tension in the shoulders.
@@ -58,7 +59,7 @@ def recognize(text: str, index: LexiconIndex) -> list[Match]:
     _apply_negation(keys, hits, index, breaks)
     matches = [_to_match(h, tokens, keys, index, breaks) for h in hits]
     soft = {id(m) for m, h in zip(matches, hits, strict=True) if h.only_after}
-    matches.extend(_apply_rules(matches, lexicon, soft))
+    matches.extend(_apply_rules(matches, lexicon, soft, _clauses(tokens, keys, breaks, lexicon)))
     matches.sort(key=lambda m: (m.start, m.end, _KIND_ORDER[m.kind], m.name))
     return matches
 
@@ -150,10 +151,27 @@ def _apply_negation(
         # Inside a phrase ("can't sleep", "no energy") negation words belong to that phrase.
         if not any(covered[i:end]):
             if "before" in payload:
-                _negate_forward(keys, end, starts, lexicon, breaks)
+                negated = _negate_forward(keys, end, starts, lexicon, breaks)
+                if negated and _habitual(keys, i, max(h.end for h in negated), lexicon):
+                    for h in negated:
+                        h.only_after = True  # negated, yet still a part of red-flag rules
             elif "after" in payload:
                 _negate_backward(keys, i, hits, lexicon, breaks)
         i = end
+
+
+def _habitual(keys: Sequence[str], start: int, end: int, lexicon: Lexicon) -> bool:
+    """Whether a negation from ``start`` to what it negated (ending at ``end``) is said of
+    what usually happens ("i don't usually get headaches", "... headaches as a rule")."""
+    neg = lexicon.negation
+    stop = end
+    while stop < len(keys) and stop - end < neg.after_window and keys[stop] not in neg.scope_ends:
+        stop += 1
+    for marker in neg.habitual:
+        for p in range(start, stop - len(marker) + 1):
+            if tuple(keys[p : p + len(marker)]) == marker:
+                return True
+    return False
 
 
 def _negate_forward(
@@ -162,14 +180,16 @@ def _negate_forward(
     starts: dict[int, list[_Hit]],
     lexicon: Lexicon,
     breaks: frozenset[int],
-) -> None:
+) -> list[_Hit]:
+    """Negate the matches within reach after a negation ending at ``j``; return them."""
     neg = lexicon.negation
+    negated: list[_Hit] = []
     widest = max(neg.window, neg.red_flag_window)
     count = 0  # words since the negation (or the last negated match)
     n = len(keys)
     while j < n:
         if j in breaks or keys[j] in neg.clause_starts:
-            return  # also before a phrase that starts with one: "no injury, i'm just sore"
+            return negated  # also before a phrase that starts with one: "no injury, i'm just sore"
         here = starts.get(j, [])
         reached = [
             h
@@ -183,16 +203,18 @@ def _negate_forward(
             for h in reached:
                 h.negated = True
                 h.only_after = False
+            negated.extend(reached)
             j = stop
             count = 0  # "no fever, rash or stiff neck": the reach starts again after each
             continue
         if keys[j] in neg.scope_ends:
-            return
+            return negated
         if keys[j] not in lexicon.fillers:
             count += 1
             if count > widest:
-                return
+                return negated
         j += 1
+    return negated
 
 
 def _negate_backward(
@@ -332,12 +354,38 @@ def _lead_in(start: int, keys: Sequence[str], phrasing: Phrasing) -> int:
     return start
 
 
-def _apply_rules(matches: Sequence[Match], lexicon: Lexicon, soft: set[int]) -> list[Match]:
+def _clauses(
+    tokens: Sequence[Token], keys: Sequence[str], breaks: frozenset[int], lexicon: Lexicon
+) -> dict[int, int]:
+    """The clause of each word, by its position in the utterance: a new one starts with a
+    sentence, or with a speaker ("i", "she's") unless it goes on explaining ("since i ...")."""
+    phrasing = lexicon.phrasing
+    clause = 0
+    of: dict[int, int] = {}
+    for i, token in enumerate(tokens):
+        speaker = keys[i] in phrasing.clause_subjects and keys[i - 1] not in phrasing.explaining
+        if i and (i in breaks or speaker):
+            clause += 1
+        of[token.index] = clause
+    return of
+
+
+def _apply_rules(
+    matches: Sequence[Match], lexicon: Lexicon, soft: set[int], clause_of: dict[int, int]
+) -> list[Match]:
     """Terms heard through combinations of other, non-negated, terms.
 
     For red flags, a part negated only by what followed it ("the stiff neck went away") still
-    counts: when in doubt, escalate. ``soft`` holds the ids of such matches.
+    counts: when in doubt, escalate. ``soft`` holds the ids of such matches. A known condition
+    in a red flag's "unless" (an old stroke, an injury) explains its signs wherever it is said,
+    but a circumstance (a sign such as "last year", "after sitting on it") stops the flag only
+    when said in a clause of the signs: "i had a concussion playing rugby, i was diagnosed with
+    ms last year" still escalates. ``clause_of`` gives each word's clause.
     """
+
+    def clauses(m: Match) -> set[int]:
+        return {clause_of.get(i, -1) for i in range(m.start, m.end)}
+
     heard: dict[str, Match] = {}
     escalating: dict[str, Match] = {}
     for m in matches:
@@ -351,8 +399,9 @@ def _apply_rules(matches: Sequence[Match], lexicon: Lexicon, soft: set[int]) -> 
         added = False
         for term in lexicon.terms():
             pool = escalating if isinstance(term, RedFlag) else heard
+            flag = isinstance(term, RedFlag)
             for rule in term.rules:
-                if any(name in heard for name in rule.unless):
+                if not flag and any(name in heard for name in rule.unless):
                     continue
                 parts: list[Match] = []
                 for alternatives in rule.all_of:
@@ -361,6 +410,15 @@ def _apply_rules(matches: Sequence[Match], lexicon: Lexicon, soft: set[int]) -> 
                         break
                     parts.append(part)
                 else:
+                    if flag and rule.unless:
+                        near = set().union(*(clauses(p) for p in parts))
+                        stops = [
+                            m
+                            for m in (*matches, *derived)
+                            if m.name in rule.unless and not m.negated
+                        ]
+                        if any(m.kind != "symptom" or clauses(m) & near for m in stops):
+                            continue
                     urgency = rule.urgency or (term.urgency if isinstance(term, RedFlag) else None)
                     if (term.name, urgency) in made:
                         continue

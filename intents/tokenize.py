@@ -64,6 +64,23 @@ IRREGULAR: dict[str, str] = {
     "men": "man",
     "lay": "lie",
     "lain": "lie",
+    # Scots negatives ("i cannae stand on it", "my arm wouldnae work") meet the English ones,
+    # so every phrase and every negation written with "can't" or "didn't" hears them too.
+    "cannae": "cant",
+    "canna": "cant",
+    "couldnae": "couldnt",
+    "wouldnae": "wouldnt",
+    "shouldnae": "shouldnt",
+    "willnae": "wont",
+    "winnae": "wont",
+    "didnae": "didnt",
+    "dinnae": "dont",
+    "doesnae": "doesnt",
+    "disnae": "doesnt",
+    "isnae": "isnt",
+    "wasnae": "wasnt",
+    "hasnae": "hasnt",
+    "havenae": "havent",
 }
 
 # Forms kept exactly: "having a stroke" is not "had a stroke", and "note" is not "not".

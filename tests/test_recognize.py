@@ -7,7 +7,7 @@ import pytest
 from intents import LexiconIndex, load_index
 from intents.models import Lexicon, Match, Negation
 from intents.recognize import recognize
-from support.lexicons import lexicon
+from support.lexicons import NEGATION, lexicon
 
 SMALL = lexicon(
     """
@@ -254,6 +254,73 @@ def test_a_rule_can_raise_the_urgency_of_its_own_flag() -> None:
 def test_unless_stops_a_rule() -> None:
     assert "weak_side" in names("my left arm is weak")
     assert "weak_side" not in names("i had a stroke and my left arm is weak")
+
+
+CLAUSES = lexicon(
+    """
+[phrasing]
+clause_subjects = ["i", "she's"]
+explaining = ["since"]
+
+[[red_flag]]
+name = "weak_side"
+urgency = "emergency"
+when = [{all = ["one_side"], unless = ["known_cause", "long_ago"]}]
+
+[[concern]]
+name = "known_cause"
+signal = "physiotherapy"
+phrases = ["had a stroke"]
+
+[[symptom]]
+name = "one_side"
+phrases = ["left arm is weak"]
+
+[[symptom]]
+name = "long_ago"
+phrases = ["last year"]
+"""
+)
+
+
+def test_a_red_flags_unless_circumstance_reaches_only_the_clause_of_its_signs() -> None:
+    # A circumstance said of the signs stops the flag ...
+    assert "weak_side" not in names("my left arm is weak since last year", CLAUSES)
+    assert "weak_side" not in names("my left arm is weak since i hurt it last year", CLAUSES)
+    # ... said in a clause of its own, about something else, it does not lower the flag.
+    assert "weak_side" in names("my left arm is weak i moved house last year", CLAUSES)
+    assert "weak_side" in names("my left arm is weak. moved house last year", CLAUSES)
+    # A known condition explains the signs wherever it is said.
+    assert "weak_side" not in names("my left arm is weak i had a stroke", CLAUSES)
+
+
+HABITUAL = lexicon(
+    """
+[[concern]]
+name = "headache"
+signal = "massage"
+phrases = ["headaches", "headache"]
+
+[[red_flag]]
+name = "brain_bleed"
+urgency = "emergency"
+when = [{all = ["headache", "sudden"]}]
+
+[[symptom]]
+name = "sudden"
+phrases = ["like an explosion"]
+""",
+    negation=NEGATION + 'habitual = ["as a rule", "usually"]\n',
+)
+
+
+def test_a_habitual_negation_still_counts_for_red_flag_rules() -> None:
+    text = "i don't get headaches as a rule but one came on like an explosion"
+    assert heard(text, HABITUAL)[0] == ("headache", True)  # no headache concern ...
+    assert "brain_bleed" in names(text, HABITUAL)  # ... yet the new one escalates
+    assert "brain_bleed" in names("i don't usually get headaches but like an explosion", HABITUAL)
+    # Negated plainly, it is denied for the rules too.
+    assert "brain_bleed" not in names("i don't get headaches but like an explosion", HABITUAL)
 
 
 def test_a_match_knows_the_body_part_it_is_about() -> None:

@@ -58,6 +58,14 @@ def test_words_that_must_stay_apart(different: tuple[str, str]) -> None:
     assert stem(a) != stem(b) or a == b
 
 
+@pytest.mark.parametrize(
+    ("scots", "english"),
+    [("cannae", "can't"), ("wouldnae", "wouldn't"), ("didnae", "didn't"), ("dinnae", "don't")],
+)
+def test_scots_negatives_meet_the_english_ones(scots: str, english: str) -> None:
+    assert stems(scots) == stems(english)
+
+
 def test_words_that_end_like_suffixes_are_kept() -> None:
     assert stem("arthritis") == "arthritis"
     assert stem("sclerosis") == "sclerosis"
