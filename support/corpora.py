@@ -38,10 +38,10 @@ BLIND_SETS: dict[str, str] = {
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
 where that change started); blind_b after the change was finished; blind_c after the lexicon
-was tuned on dev2; blind_d after it was tuned on dev3 too (the change finished); blind_e before the dev4 round, by
-a writer who never saw that round (scored once before it and once after); blind_f after the dev4
-round was finished, in other speakers' styles (older people's stories, parents speaking for a
-child, English as a second language, terse replies)."""
+was tuned on dev2; blind_d after it was tuned on dev3 too (the change finished); blind_e before
+the dev4 round, by a writer who never saw that round (scored once before it and once after);
+blind_f after the dev4 round was finished, in other speakers' styles (older people's stories,
+parents speaking for a child, English as a second language, terse replies)."""
 
 
 @dataclass(frozen=True)
