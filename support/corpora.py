@@ -4,7 +4,7 @@ Each corpus is a JSON Lines file in ``support/data``: one utterance per line wit
 must get. ``corpus`` is the development set (the lexicon was written and tuned with it); the
 ``heldout`` sets were never tuned on; ``dev2`` and the ``blind`` sets were written by someone who
 had seen neither the lexicon nor the corpus: ``dev2``, ``dev3`` (mostly red flags, said the
-many ways people describe them) and ``dev4`` are tuned on, the blind sets never are.
+many ways people describe them), ``dev4`` and ``dev5`` are tuned on, the blind sets never are.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ CORPORA: dict[str, str] = {
     "dev2": "corpus_dev2.jsonl",
     "dev3": "corpus_dev3.jsonl",
     "dev4": "corpus_dev4.jsonl",
+    "dev5": "corpus_dev5.jsonl",
 }
 """Corpus names and their files."""
 
@@ -34,6 +35,7 @@ BLIND_SETS: dict[str, str] = {
     "blind_d": "corpus_blind_d.jsonl",
     "blind_e": "corpus_blind_e.jsonl",
     "blind_f": "corpus_blind_f.jsonl",
+    "blind_g": "corpus_blind_g.jsonl",
 }
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
@@ -41,7 +43,8 @@ where that change started); blind_b after the change was finished; blind_c after
 was tuned on dev2; blind_d after it was tuned on dev3 too (the change finished); blind_e before
 the dev4 round, by a writer who never saw that round (scored once before it and once after);
 blind_f after the dev4 round was finished, in other speakers' styles (older people's stories,
-parents speaking for a child, English as a second language, terse replies)."""
+parents speaking for a child, English as a second language, terse replies); blind_g before the
+dev5 round, by a writer who never saw that round (scored once before it and once after)."""
 
 
 @dataclass(frozen=True)
