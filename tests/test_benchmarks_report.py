@@ -50,3 +50,24 @@ def test_a_report_written_before_sections_were_kept_gives_its_bodies(tmp_path: P
     text = run(tmp_path, "2026-12-02", "new", Section("Spoken accuracy", "new spoken\n"))
     assert "old resources" in text and "_Measured 2026-11-01 with `old`._" in text
     assert "new spoken" in text
+
+
+def test_a_run_of_some_sections_keeps_the_legend_and_claims_no_full_run(tmp_path: Path) -> None:
+    methods = {
+        "general": {"title": "general model", "measured": True},
+        "adapted": {"title": "adapted language model", "measured": True},
+    }
+    run(
+        tmp_path, "2026-11-30", "python -m benchmarks --adapted-model m",
+        Section("Spoken accuracy", "spoken\n", [], {"methods": methods}),
+    )  # fmt: skip
+    text = run(
+        tmp_path,
+        "2026-12-02",
+        "python -m benchmarks --only latency",
+        Section("Latency of a turn", "l\n"),
+    )
+    # The kept spoken figures still give both methods, although this run had no adapted model.
+    assert "**general model / adapted language model**." in text
+    assert "a run of some sections" in text
+    assert re.search(r"\| full run \| < 30 min \| not measured: [^|]* \| - \|", text)
