@@ -56,6 +56,11 @@ IRREGULAR: dict[str, str] = {
     "knelt": "kneel",
     "bent": "bend",
     "cannot": "cant",
+    # Agreement slips, common in English learnt later ("she don't feel her feet", "he have
+    # pain"): the third-person forms meet the others, as "has" and "had" meet "have".
+    "does": "do",
+    "doesnt": "dont",
+    "hasnt": "havent",
     "burnt": "burn",
     "children": "child",
     "did": "do",
@@ -75,11 +80,11 @@ IRREGULAR: dict[str, str] = {
     "winnae": "wont",
     "didnae": "didnt",
     "dinnae": "dont",
-    "doesnae": "doesnt",
-    "disnae": "doesnt",
+    "doesnae": "dont",
+    "disnae": "dont",
     "isnae": "isnt",
     "wasnae": "wasnt",
-    "hasnae": "hasnt",
+    "hasnae": "havent",
     "havenae": "havent",
 }
 

@@ -86,3 +86,16 @@ def test_stems_split_on_punctuation_and_hyphens() -> None:
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x1f", "😀🔥", "頭が痛い", "x" * 10_000])
 def test_any_text_tokenises_without_error(text: str) -> None:
     tokenize(text)
+
+
+@pytest.mark.parametrize(
+    ("slip", "agreeing"),
+    [
+        ("she don't feel her feet", "she doesn't feel her feet"),
+        ("he haven't slept", "he hasn't slept"),
+        ("it do hurt", "it does hurt"),
+        ("she disnae feel it", "she doesn't feel it"),
+    ],
+)
+def test_agreement_slips_meet_the_agreeing_forms(slip: str, agreeing: str) -> None:
+    assert stems(slip) == stems(agreeing)
