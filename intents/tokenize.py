@@ -88,8 +88,17 @@ IRREGULAR: dict[str, str] = {
     "havenae": "havent",
 }
 
-# Forms kept exactly: "having a stroke" is not "had a stroke", and "note" is not "not".
-KEEP: frozenset[str] = frozenset({"having", "note", "notes", "noted"})
+# Forms kept exactly: "having a stroke" is not "had a stroke", and "note" is not "not"; a
+# wound or a bone that "healed" or "mended" is past, one still "healing" or "mending" is not.
+KEEP: frozenset[str] = frozenset({"having", "note", "notes", "noted", "healed", "mended"})
+
+# Words of how a body feels whose degree forms mean the same sign: "the tightest neck",
+# "stiffer every morning", "my left arm is weaker". Only these: "chest" and "rest" end in
+# "est", "shoulder" and "finger" in "er", and must stay as they are.
+GRADABLE: frozenset[str] = frozenset(
+    {"tight", "stiff", "tense", "sore", "weak", "numb", "achy", "wobbly", "shaky", "tingly",
+     "dizzy", "knotty", "crampy"}
+)
 
 _VOWELS = frozenset("aeiouy")
 
@@ -133,6 +142,18 @@ def _undouble(word: str) -> str:
     return word
 
 
+def _plain_degree(word: str) -> str:
+    """'tightest' -> 'tight', 'sorer' -> 'sore', 'achier' -> 'achy'; other words unchanged."""
+    for suffix in ("est", "er"):
+        if word.endswith(suffix):
+            base = word[: -len(suffix)]
+            shapes = (base, _undouble(base), base + "e", base[:-1] + "y" if base[-1:] == "i" else "")
+            for shape in shapes:
+                if shape in GRADABLE:
+                    return shape
+    return word
+
+
 def _has_vowel(word: str) -> bool:
     return any(ch in _VOWELS for ch in word)
 
@@ -146,7 +167,7 @@ def stem(word: str) -> str:
     """
     if word in KEEP:
         return word
-    w = IRREGULAR.get(word, word)
+    w = _plain_degree(IRREGULAR.get(word, word))
     if len(w) <= 3:
         return w
     # Plurals and third person.

@@ -99,3 +99,28 @@ def test_any_text_tokenises_without_error(text: str) -> None:
 )
 def test_agreement_slips_meet_the_agreeing_forms(slip: str, agreeing: str) -> None:
     assert stems(slip) == stems(agreeing)
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ["tight", "tighter", "tightest"],
+        ["sore", "sorer", "sorest"],
+        ["stiff", "stiffer", "stiffest"],
+        ["tense", "tenser"],
+        ["achy", "achier", "achiest"],
+        ["weak", "weaker", "weakest"],
+    ],
+)
+def test_degree_forms_of_how_a_body_feels_meet_the_plain_word(forms: list[str]) -> None:
+    assert len({stem(f) for f in forms}) == 1
+
+
+@pytest.mark.parametrize("word", ["chest", "rest", "shoulder", "finger", "after", "water"])
+def test_words_ending_like_degree_forms_are_kept(word: str) -> None:
+    assert stem(word) == word
+
+
+def test_healed_and_mended_stay_apart_from_still_healing_and_mending() -> None:
+    assert stem("healed") != stem("healing")
+    assert stem("mended") != stem("mending")
