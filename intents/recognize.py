@@ -267,8 +267,9 @@ def _site(
     lexicon: Lexicon,
     breaks: frozenset[int],
 ) -> str:
-    """The body part a match is about: one inside it, else the nearest within its clause
-    ("my shoulders are all knotted up"), looking back first. Its last stem, or ""."""
+    """The body part a match is about: one inside it, else one said straight after it ("the
+    tightest neck"), else the nearest within its clause ("my shoulders are all knotted up"),
+    looking back first. Its last stem, or ""."""
     phrasing, fillers = lexicon.phrasing, lexicon.fillers
 
     def part_at(i: int, limit: int) -> str:
@@ -279,6 +280,9 @@ def _site(
     for i in range(start, end):
         if site := part_at(i, end):
             return site
+    # A part said straight after is what the words describe: "the tightest neck", "sore knee".
+    if end < n and end not in breaks and (site := part_at(end, n)):
+        return site
     for i in range(start - 1, max(start - 1 - phrasing.site_reach, -1), -1):
         if i + 1 in breaks or (keys[i] in phrasing.clause_breaks and keys[i] not in fillers):
             break  # "so" in "so tight" is a filler, not a new clause

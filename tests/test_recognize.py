@@ -333,6 +333,22 @@ def test_a_match_knows_the_body_part_it_is_about() -> None:
     assert only("knee surgery. tight", "tension").site == ""
 
 
+def test_a_part_said_straight_after_is_what_the_words_describe() -> None:
+    # "the tightest neck": the neck, not the knee of the clause before it.
+    assert only("my knee replacement and the tight shoulder", "tension").site == "shoulder"
+    assert only("knee surgery with tight shoulder", "tension").site == "shoulder"
+    # A sentence between keeps them apart.
+    assert only("knee surgery. tight. shoulder", "tension").site == ""
+
+
+def test_degree_forms_are_heard_as_the_plain_word() -> None:
+    assert only("the tightest shoulder", "tension").site == "shoulder"
+
+
+def test_agreement_slips_still_negate() -> None:
+    assert heard("she don't have a fever") == [("fever", True)]
+
+
 def test_a_rule_match_is_about_the_body_part_of_its_parts() -> None:
     m = only("a headache in my shoulder with a fever and a stiff neck", "meningitis")
     assert m.site == "shoulder"
