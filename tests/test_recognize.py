@@ -345,6 +345,46 @@ def test_degree_forms_are_heard_as_the_plain_word() -> None:
     assert only("the tightest shoulder", "tension").site == "shoulder"
 
 
+DROPPING = lexicon(
+    """
+[matching]
+droppable = ["my", "his", "the", "a"]
+
+[[concern]]
+name = "injury"
+signal = "physiotherapy"
+phrases = ["hurt (my|it)", "pain in my knee", "the fall"]
+
+[[concern]]
+name = "relaxation"
+signal = "massage"
+phrases = ["chill"]
+
+[[contraindication]]
+name = "fever"
+phrases = ["the chills"]
+
+[[symptom]]
+name = "head_knock"
+phrases = ["hit my head", "hit (his|my) head"]
+"""
+)
+
+
+def test_small_words_of_a_phrase_may_be_left_out() -> None:
+    # Terse speakers and learners of English leave out "my", "the", "a".
+    assert names("have pain in knee", DROPPING) == ["injury"]
+    assert names("he hit head", DROPPING) == ["head_knock"]
+    # Said in full, it is heard as before.
+    assert names("pain in my knee", DROPPING) == ["injury"]
+
+
+def test_a_left_out_word_is_never_the_first_or_last_of_a_phrase() -> None:
+    assert names("it hurts", DROPPING) == []  # "hurt my" is no "hurt"
+    assert names("i want to chill", DROPPING) == ["relaxation"]  # "the chills" is no "chills"
+    assert names("fall", DROPPING) == []
+
+
 def test_agreement_slips_still_negate() -> None:
     assert heard("she don't have a fever") == [("fever", True)]
 
