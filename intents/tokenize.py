@@ -43,6 +43,7 @@ IRREGULAR: dict[str, str] = {
     "woke": "wake",
     "woken": "wake",
     "went": "go",
+    "goes": "go",
     "gone": "go",
     "ran": "run",
     "threw": "throw",

@@ -33,6 +33,7 @@ def test_tokens_keep_the_heard_text_and_their_position() -> None:
         (["tear", "tore", "torn"], True),
         (["break", "broke", "broken"], True),
         (["fall", "fell", "falling"], True),
+        (["go", "goes", "went"], True),
         (["stiff", "stiffness"], True),
         (["sudden", "suddenly"], True),
         (["slip", "slipped", "slipping"], True),
