@@ -97,8 +97,21 @@ KEEP: frozenset[str] = frozenset({"having", "note", "notes", "noted", "healed", 
 # "stiffer every morning", "my left arm is weaker". Only these: "chest" and "rest" end in
 # "est", "shoulder" and "finger" in "er", and must stay as they are.
 GRADABLE: frozenset[str] = frozenset(
-    {"tight", "stiff", "tense", "sore", "weak", "numb", "achy", "wobbly", "shaky", "tingly",
-     "dizzy", "knotty", "crampy"}
+    {
+        "tight",
+        "stiff",
+        "tense",
+        "sore",
+        "weak",
+        "numb",
+        "achy",
+        "wobbly",
+        "shaky",
+        "tingly",
+        "dizzy",
+        "knotty",
+        "crampy",
+    }
 )
 
 _VOWELS = frozenset("aeiouy")
@@ -148,7 +161,12 @@ def _plain_degree(word: str) -> str:
     for suffix in ("est", "er"):
         if word.endswith(suffix):
             base = word[: -len(suffix)]
-            shapes = (base, _undouble(base), base + "e", base[:-1] + "y" if base[-1:] == "i" else "")
+            shapes = (
+                base,
+                _undouble(base),
+                base + "e",
+                base[:-1] + "y" if base[-1:] == "i" else "",
+            )
             for shape in shapes:
                 if shape in GRADABLE:
                     return shape
