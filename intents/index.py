@@ -21,6 +21,9 @@ _END = ""
 MAX_FILLER_SKIPS = 2
 """How many filler words one phrase may step over."""
 
+MAX_DROPS = 2
+"""How many small words ("my", "the") one phrase may be heard without."""
+
 Node = dict[str, object]
 
 
@@ -50,14 +53,16 @@ class PhraseTrie:
         fillers: frozenset[str],
         gap_max: int,
         gap_stops: frozenset[str],
+        droppable: frozenset[str] = frozenset(),
     ) -> tuple[int, tuple[str, ...]] | None:
         """The end and payload of the longest phrase starting at ``start``, if any.
 
         Filler words inside a phrase are stepped over; a gap in a phrase stands for up to
-        ``gap_max`` words that are not ``gap_stops``.
+        ``gap_max`` words that are not ``gap_stops``; a ``droppable`` word of a phrase may be
+        missing from what was said (never its last word).
         """
         best: tuple[int, tuple[str, ...]] | None = None
-        for end, payload in self.phrases_at(keys, start, fillers, gap_max, gap_stops):
+        for end, payload in self.phrases_at(keys, start, fillers, gap_max, gap_stops, droppable):
             if best is None or end > best[0]:
                 best = (end, payload)
         return best
@@ -69,20 +74,27 @@ class PhraseTrie:
         fillers: frozenset[str],
         gap_max: int,
         gap_stops: frozenset[str],
+        droppable: frozenset[str] = frozenset(),
     ) -> list[tuple[int, tuple[str, ...]]]:
         """The end and payload of every phrase starting at ``start``, in the order found."""
-        first = self.root.get(keys[start]) if start < len(keys) else None
-        if first is None:
+        if start >= len(keys):
             return []
         found: list[tuple[int, tuple[str, ...]]] = []
         n = len(keys)
 
-        def walk(node: Node, i: int, skips: int) -> None:
-            # ``node`` was reached by consuming a real key just before position ``i``.
+        def walk(node: Node, i: int, skips: int, drops: int = 0, dropped: bool = False) -> None:
+            # ``node`` was reached by consuming a real key just before position ``i``, or, when
+            # ``dropped``, by a droppable word of the phrase that was not said: then a real key
+            # must follow before the phrase may end ("hurt my" is not "hurt").
             payload = node.get(_END)
-            if payload is not None:
+            if payload is not None and not dropped:
                 assert isinstance(payload, tuple)
                 found.append((i, payload))
+            if dropped:
+                nxt = node.get(keys[i]) if i < n else None
+                if isinstance(nxt, dict):
+                    walk(nxt, i + 1, skips, drops)
+                return
             gap = node.get(GAP)
             if gap is not None:
                 assert isinstance(gap, dict)
@@ -91,7 +103,7 @@ class PhraseTrie:
                     nxt = gap.get(keys[j])
                     if nxt is not None:
                         assert isinstance(nxt, dict)
-                        walk(nxt, j + 1, skips)
+                        walk(nxt, j + 1, skips, drops)
                     if keys[j] in gap_stops:
                         break
                     j += 1
@@ -100,7 +112,7 @@ class PhraseTrie:
             nxt = node.get(keys[i])
             if nxt is not None:
                 assert isinstance(nxt, dict)
-                walk(nxt, i + 1, skips)
+                walk(nxt, i + 1, skips, drops)
             # Step over "really", "so" ... inside a phrase, never at its end.
             j, used = i, skips
             while j < n and keys[j] in fillers and used < MAX_FILLER_SKIPS:
@@ -109,10 +121,18 @@ class PhraseTrie:
                 nxt = node.get(keys[j]) if j < n else None
                 if nxt is not None:
                     assert isinstance(nxt, dict)
-                    walk(nxt, j + 1, used)
+                    walk(nxt, j + 1, used, drops)
+            # Heard without a small word of the phrase: "pain in knee", "hit head".
+            if drops < MAX_DROPS:
+                for word in droppable:
+                    nxt = node.get(word)
+                    if isinstance(nxt, dict) and word != keys[i]:
+                        walk(nxt, i, skips, drops + 1, dropped=True)
 
-        assert isinstance(first, dict)
-        walk(first, start + 1, 0)
+        # A phrase starts with a word said: "the chills" is no "chills" ("i want to chill").
+        first = self.root.get(keys[start])
+        if isinstance(first, dict):
+            walk(first, start + 1, 0)
         return found
 
 

@@ -160,6 +160,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "lexicon") -> Lexicon:
         hesitations=_stem_set(matching.get("hesitations", []), "matching.hesitations", where),
         gap_max=_int(matching, "gap_max", 3, where),
         gap_stops=_stem_set(matching.get("gap_stops", []), "matching.gap_stops", where),
+        droppable=_stem_set(matching.get("droppable", []), "matching.droppable", where),
         phrasing=_phrasing(phrasing, where),
         source=source,
     )

@@ -165,6 +165,9 @@ class Lexicon:
     """How many words a * gap in a template may stand for."""
     gap_stops: frozenset[str] = frozenset()
     """Stems a * gap never jumps over ("but", "and")."""
+    droppable: frozenset[str] = frozenset()
+    """Small words a phrase may be heard without ("my", "the", "a"): "pain in knee" is "pain
+    in my knee", "hit head" is "hit my head". Never the last word heard of a phrase."""
     phrasing: Phrasing = Phrasing()
     """The small words around a match, for attaching body parts and quoting."""
     source: str = ""

@@ -89,7 +89,9 @@ def _find_phrases(keys: Sequence[str], index: LexiconIndex) -> list[_Hit]:
         covered: dict[str, int] = {}  # for signs: how far each one's phrases reach so far
         i = 0
         while i < n:
-            found = trie.longest(keys, i, lexicon.fillers, lexicon.gap_max, lexicon.gap_stops)
+            found = trie.longest(
+                keys, i, lexicon.fillers, lexicon.gap_max, lexicon.gap_stops, lexicon.droppable
+            )
             if found is None:
                 i += 1
                 continue
@@ -114,7 +116,10 @@ def _every_sign(trie: PhraseTrie, keys: Sequence[str], i: int, lexicon: Lexicon)
     phrase can name two ("sciatica down both legs" is back pain and both legs), and one can
     start inside another ("my back aches at night"); rules need them all."""
     ends: dict[str, int] = {}
-    for end, names in trie.phrases_at(keys, i, lexicon.fillers, lexicon.gap_max, lexicon.gap_stops):
+    found = trie.phrases_at(
+        keys, i, lexicon.fillers, lexicon.gap_max, lexicon.gap_stops, lexicon.droppable
+    )
+    for end, names in found:
         for name in names:
             ends[name] = max(end, ends.get(name, end))
     return ends
@@ -124,7 +129,9 @@ def _longer_after(
     trie: PhraseTrie, keys: Sequence[str], i: int, end: int, lexicon: Lexicon
 ) -> bool:
     """Whether a phrase starting just after position ``i`` reaches as far as ``end``."""
-    found = trie.longest(keys, i + 1, lexicon.fillers, lexicon.gap_max, lexicon.gap_stops)
+    found = trie.longest(
+        keys, i + 1, lexicon.fillers, lexicon.gap_max, lexicon.gap_stops, lexicon.droppable
+    )
     return found is not None and found[0] >= end
 
 
@@ -267,8 +274,9 @@ def _site(
     lexicon: Lexicon,
     breaks: frozenset[int],
 ) -> str:
-    """The body part a match is about: one inside it, else the nearest within its clause
-    ("my shoulders are all knotted up"), looking back first. Its last stem, or ""."""
+    """The body part a match is about: one inside it, else one said straight after it ("the
+    tightest neck"), else the nearest within its clause ("my shoulders are all knotted up"),
+    looking back first. Its last stem, or ""."""
     phrasing, fillers = lexicon.phrasing, lexicon.fillers
 
     def part_at(i: int, limit: int) -> str:
@@ -279,6 +287,9 @@ def _site(
     for i in range(start, end):
         if site := part_at(i, end):
             return site
+    # A part said straight after is what the words describe: "the tightest neck", "sore knee".
+    if end < n and end not in breaks and (site := part_at(end, n)):
+        return site
     for i in range(start - 1, max(start - 1 - phrasing.site_reach, -1), -1):
         if i + 1 in breaks or (keys[i] in phrasing.clause_breaks and keys[i] not in fillers):
             break  # "so" in "so tight" is a filler, not a new clause

@@ -43,6 +43,7 @@ IRREGULAR: dict[str, str] = {
     "woke": "wake",
     "woken": "wake",
     "went": "go",
+    "goes": "go",
     "gone": "go",
     "ran": "run",
     "threw": "throw",
@@ -56,6 +57,11 @@ IRREGULAR: dict[str, str] = {
     "knelt": "kneel",
     "bent": "bend",
     "cannot": "cant",
+    # Agreement slips, common in English learnt later ("she don't feel her feet", "he have
+    # pain"): the third-person forms meet the others, as "has" and "had" meet "have".
+    "does": "do",
+    "doesnt": "dont",
+    "hasnt": "havent",
     "burnt": "burn",
     "children": "child",
     "did": "do",
@@ -75,16 +81,38 @@ IRREGULAR: dict[str, str] = {
     "winnae": "wont",
     "didnae": "didnt",
     "dinnae": "dont",
-    "doesnae": "doesnt",
-    "disnae": "doesnt",
+    "doesnae": "dont",
+    "disnae": "dont",
     "isnae": "isnt",
     "wasnae": "wasnt",
-    "hasnae": "hasnt",
+    "hasnae": "havent",
     "havenae": "havent",
 }
 
-# Forms kept exactly: "having a stroke" is not "had a stroke", and "note" is not "not".
-KEEP: frozenset[str] = frozenset({"having", "note", "notes", "noted"})
+# Forms kept exactly: "having a stroke" is not "had a stroke", and "note" is not "not"; a
+# wound or a bone that "healed" or "mended" is past, one still "healing" or "mending" is not.
+KEEP: frozenset[str] = frozenset({"having", "note", "notes", "noted", "healed", "mended"})
+
+# Words of how a body feels whose degree forms mean the same sign: "the tightest neck",
+# "stiffer every morning", "my left arm is weaker". Only these: "chest" and "rest" end in
+# "est", "shoulder" and "finger" in "er", and must stay as they are.
+GRADABLE: frozenset[str] = frozenset(
+    {
+        "tight",
+        "stiff",
+        "tense",
+        "sore",
+        "weak",
+        "numb",
+        "achy",
+        "wobbly",
+        "shaky",
+        "tingly",
+        "dizzy",
+        "knotty",
+        "crampy",
+    }
+)
 
 _VOWELS = frozenset("aeiouy")
 
@@ -128,6 +156,23 @@ def _undouble(word: str) -> str:
     return word
 
 
+def _plain_degree(word: str) -> str:
+    """'tightest' -> 'tight', 'sorer' -> 'sore', 'achier' -> 'achy'; other words unchanged."""
+    for suffix in ("est", "er"):
+        if word.endswith(suffix):
+            base = word[: -len(suffix)]
+            shapes = (
+                base,
+                _undouble(base),
+                base + "e",
+                base[:-1] + "y" if base[-1:] == "i" else "",
+            )
+            for shape in shapes:
+                if shape in GRADABLE:
+                    return shape
+    return word
+
+
 def _has_vowel(word: str) -> bool:
     return any(ch in _VOWELS for ch in word)
 
@@ -141,7 +186,7 @@ def stem(word: str) -> str:
     """
     if word in KEEP:
         return word
-    w = IRREGULAR.get(word, word)
+    w = _plain_degree(IRREGULAR.get(word, word))
     if len(w) <= 3:
         return w
     # Plurals and third person.

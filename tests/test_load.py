@@ -89,6 +89,13 @@ def test_signals_and_urgencies_are_what_the_decision_expects() -> None:
     assert "heart_attack" in emergencies and "fracture" not in emergencies
 
 
+def test_droppable_words_are_read_as_stems_and_default_to_none() -> None:
+    assert lexicon('[matching]\ndroppable = ["my", "The"]\n').lexicon.droppable == {"my", "the"}
+    assert lexicon("[matching]\n").lexicon.droppable == frozenset()
+    assert {"my", "the", "a"} <= load_lexicon().droppable
+    assert "both" not in load_lexicon().droppable  # "both legs" is a sign of its own
+
+
 def test_an_explicit_path_loads_that_file(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text('[[concern]]\nname = "x"\nphrases = ["xyz"]\n')

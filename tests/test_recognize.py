@@ -333,6 +333,62 @@ def test_a_match_knows_the_body_part_it_is_about() -> None:
     assert only("knee surgery. tight", "tension").site == ""
 
 
+def test_a_part_said_straight_after_is_what_the_words_describe() -> None:
+    # "the tightest neck": the neck, not the knee of the clause before it.
+    assert only("my knee replacement and the tight shoulder", "tension").site == "shoulder"
+    assert only("knee surgery with tight shoulder", "tension").site == "shoulder"
+    # A sentence between keeps them apart.
+    assert only("knee surgery. tight. shoulder", "tension").site == ""
+
+
+def test_degree_forms_are_heard_as_the_plain_word() -> None:
+    assert only("the tightest shoulder", "tension").site == "shoulder"
+
+
+DROPPING = lexicon(
+    """
+[matching]
+droppable = ["my", "his", "the", "a"]
+
+[[concern]]
+name = "injury"
+signal = "physiotherapy"
+phrases = ["hurt (my|it)", "pain in my knee", "the fall"]
+
+[[concern]]
+name = "relaxation"
+signal = "massage"
+phrases = ["chill"]
+
+[[contraindication]]
+name = "fever"
+phrases = ["the chills"]
+
+[[symptom]]
+name = "head_knock"
+phrases = ["hit my head", "hit (his|my) head"]
+"""
+)
+
+
+def test_small_words_of_a_phrase_may_be_left_out() -> None:
+    # Terse speakers and learners of English leave out "my", "the", "a".
+    assert names("have pain in knee", DROPPING) == ["injury"]
+    assert names("he hit head", DROPPING) == ["head_knock"]
+    # Said in full, it is heard as before.
+    assert names("pain in my knee", DROPPING) == ["injury"]
+
+
+def test_a_left_out_word_is_never_the_first_or_last_of_a_phrase() -> None:
+    assert names("it hurts", DROPPING) == []  # "hurt my" is no "hurt"
+    assert names("i want to chill", DROPPING) == ["relaxation"]  # "the chills" is no "chills"
+    assert names("fall", DROPPING) == []
+
+
+def test_agreement_slips_still_negate() -> None:
+    assert heard("she don't have a fever") == [("fever", True)]
+
+
 def test_a_rule_match_is_about_the_body_part_of_its_parts() -> None:
     m = only("a headache in my shoulder with a fever and a stiff neck", "meningitis")
     assert m.site == "shoulder"

@@ -33,6 +33,7 @@ def test_tokens_keep_the_heard_text_and_their_position() -> None:
         (["tear", "tore", "torn"], True),
         (["break", "broke", "broken"], True),
         (["fall", "fell", "falling"], True),
+        (["go", "goes", "went"], True),
         (["stiff", "stiffness"], True),
         (["sudden", "suddenly"], True),
         (["slip", "slipped", "slipping"], True),
@@ -86,3 +87,41 @@ def test_stems_split_on_punctuation_and_hyphens() -> None:
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x1f", "😀🔥", "頭が痛い", "x" * 10_000])
 def test_any_text_tokenises_without_error(text: str) -> None:
     tokenize(text)
+
+
+@pytest.mark.parametrize(
+    ("slip", "agreeing"),
+    [
+        ("she don't feel her feet", "she doesn't feel her feet"),
+        ("he haven't slept", "he hasn't slept"),
+        ("it do hurt", "it does hurt"),
+        ("she disnae feel it", "she doesn't feel it"),
+    ],
+)
+def test_agreement_slips_meet_the_agreeing_forms(slip: str, agreeing: str) -> None:
+    assert stems(slip) == stems(agreeing)
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ["tight", "tighter", "tightest"],
+        ["sore", "sorer", "sorest"],
+        ["stiff", "stiffer", "stiffest"],
+        ["tense", "tenser"],
+        ["achy", "achier", "achiest"],
+        ["weak", "weaker", "weakest"],
+    ],
+)
+def test_degree_forms_of_how_a_body_feels_meet_the_plain_word(forms: list[str]) -> None:
+    assert len({stem(f) for f in forms}) == 1
+
+
+@pytest.mark.parametrize("word", ["chest", "rest", "shoulder", "finger", "after", "water"])
+def test_words_ending_like_degree_forms_are_kept(word: str) -> None:
+    assert stem(word) == word
+
+
+def test_healed_and_mended_stay_apart_from_still_healing_and_mending() -> None:
+    assert stem("healed") != stem("healing")
+    assert stem("mended") != stem("mending")
