@@ -161,9 +161,10 @@ class FifoReader:
 
     Reads until ``limit`` bytes, then sets ``reached`` and either keeps reading until the writer
     closes (``then="drain"``), closes its end at once (``then="close"``, which breaks the
-    writer's stream), stops reading but keeps the FIFO open (``then="hold"``, which stalls the
-    writer until ``release()`` closes it), or stops reading until ``release()`` and then reads
-    on until the writer closes (``then="pause"``).
+    writer's stream and leaves a folder in the FIFO's place, so it cannot be opened again),
+    stops reading but keeps the FIFO open (``then="hold"``, which stalls the writer until
+    ``release()`` closes it), or stops reading until ``release()`` and then reads on until the
+    writer closes (``then="pause"``).
     """
 
     def __init__(self, path: Path, limit: int, then: str = "drain") -> None:
@@ -198,6 +199,10 @@ class FifoReader:
                 if len(self.data) >= self.limit and not self.reached.is_set():
                     self.reached.set()
                     if self.then == "close":
+                        # Gone, like an unplugged device: opening it again fails at once
+                        # (a FIFO's open would instead wait for a reader that never comes).
+                        self.path.unlink()
+                        self.path.mkdir()
                         return
                     if self.then in ("hold", "pause"):
                         self._release.wait(60)

@@ -430,6 +430,55 @@ def test_player_stop_from_another_thread_cuts_a_long_playback_short(tmp_path: Pa
     assert result["playing_after"] is False
 
 
+STUCK_STREAM = """
+import json, sys
+import numpy as np
+from assistant.adapters.playback import Player
+from assistant.adapters.sound import make_audio
+
+
+class StuckStream:
+    # Injected fault: a real stream whose writes fail, as one ALSA will not start does
+    # (a race seen on a busy machine that cannot be produced on demand).
+    def __init__(self, real):
+        self.real = real
+
+    def write(self, block):
+        import sounddevice as sd
+        raise sd.PortAudioError("Unanticipated host error", -9999)
+
+    def close(self, ignore_errors=True):
+        self.real.close(ignore_errors=ignore_errors)
+
+
+class PlayerWithOneStuckStream(Player):
+    opened = 0
+
+    def _open(self, sd, info, rate):
+        stream = super()._open(sd, info, rate)
+        PlayerWithOneStuckStream.opened += 1
+        return StuckStream(stream) if self.opened == 1 else stream
+
+
+t = np.arange(22050) / 22050
+clip = (np.sin(2 * np.pi * 440 * t) * 8000).astype(np.int16)
+np.save(sys.argv[1], clip)
+finished = PlayerWithOneStuckStream().play(make_audio(clip, 22050))
+print(json.dumps({"finished": finished, "opened": PlayerWithOneStuckStream.opened}))
+"""
+
+
+def test_a_stream_that_will_not_start_is_replaced_and_the_whole_sound_plays(
+    tmp_path: Path,
+) -> None:
+    audio = make_virtual_audio(tmp_path, b"")
+    sent = tmp_path / "sent.npy"
+    result = run_scenario(audio, STUCK_STREAM, str(sent))
+    assert result == {"finished": True, "opened": 2}
+    played, expected = audio.speaker_samples(), np.load(sent)
+    assert np.array_equal(played[: len(expected)], expected)  # nothing lost, nothing doubled
+
+
 SPEAKER_LOST = """
 import json, sys
 from pathlib import Path

@@ -87,16 +87,8 @@ class Player:
     ) -> bool:
         name = str(info["name"])
         block = max(1, int(rate * self.block_seconds))
-        try:
-            stream = sd.OutputStream(
-                device=info["index"], samplerate=rate, channels=1, dtype="int16", latency="high"
-            )
-            stream.start()
-        except sd.PortAudioError as error:
-            raise PlaybackError(
-                f"Cannot open the speaker {name} ({device_error_reason(error)}); "
-                "check that it is connected."
-            ) from error
+        stream: Any = self._open(sd, info, rate)
+        fresh_stream_tried = False
         try:
             for piece in pieces:
                 samples = _resample_int16(piece.samples, piece.sample_rate, rate)
@@ -104,7 +96,19 @@ class Player:
                     if self._stop.is_set():
                         stream.abort()  # discard what is buffered: stop means now
                         return False
-                    self._write_block(sd, stream, samples[start : start + block])
+                    chunk = samples[start : start + block]
+                    try:
+                        self._write_block(sd, stream, chunk)
+                    except sd.PortAudioError as failed:
+                        if fresh_stream_tried:
+                            raise
+                        # A stream ALSA will not start stays stuck (seen on a busy machine);
+                        # a fresh one plays on. A speaker that has gone cannot be opened again.
+                        fresh_stream_tried = True
+                        stream.close(ignore_errors=True)
+                        stream = None  # closed: a PortAudio stream must not be closed twice
+                        stream = self._reopen(sd, info, rate, failed)
+                        self._write_block(sd, stream, chunk)
                     if self.first_block_at is None:
                         self.first_block_at = time.perf_counter()
             if self._stop.is_set():
@@ -118,15 +122,38 @@ class Player:
                 "check that it is connected."
             ) from error
         finally:
-            stream.close(ignore_errors=True)
+            if stream is not None:
+                stream.close(ignore_errors=True)
+
+    def _reopen(self, sd: Any, info: dict[str, Any], rate: int, failed: Exception) -> Any:
+        """A fresh stream after ``failed``, or ``failed`` raised again when none opens."""
+        try:
+            return self._open(sd, info, rate)
+        except PlaybackError:
+            raise failed from None
+
+    @staticmethod
+    def _open(sd: Any, info: dict[str, Any], rate: int) -> Any:
+        """A started output stream on the device, or PlaybackError."""
+        try:
+            stream = sd.OutputStream(
+                device=info["index"], samplerate=rate, channels=1, dtype="int16", latency="high"
+            )
+            stream.start()
+        except sd.PortAudioError as error:
+            raise PlaybackError(
+                f"Cannot open the speaker {info['name']} ({device_error_reason(error)}); "
+                "check that it is connected."
+            ) from error
+        return stream
 
     @staticmethod
     def _write_block(sd: Any, stream: Any, block: npt.NDArray[np.int16]) -> None:
         """Write one block, trying once more after a failed write.
 
         ALSA can refuse to start a stream that PortAudio has just checked is ready (a race
-        with an underrun on a busy machine); the stream itself is fine and the next write
-        starts it. A speaker that has really gone fails the second write too.
+        with an underrun on a busy machine); the next write usually starts it. A speaker that
+        has really gone fails the second write too.
         """
         try:
             stream.write(block)
