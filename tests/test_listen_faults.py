@@ -174,7 +174,7 @@ def test_a_speech_engine_fault_is_apologised_for_and_repeat_speaks_the_reply(
     # failed the first time (only the reply says "diagnosis").
     played = (outcome.folder / "speaker.raw").read_bytes()
     heard = hear_samples(np.frombuffer(played, dtype="<i2").astype(np.int16), SPEAKER_RATE)
-    assert {"loud", "diagnosis"} <= set(heard.split()), heard
+    assert {"loud", "diagnosis"} <= set(heard.split()), (heard, outcome.result["notes"])
 
 
 def test_a_full_microphone_queue_drops_frames_and_the_talk_goes_on(
