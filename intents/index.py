@@ -1,6 +1,7 @@
-"""The phrase index: every template expanded once into a trie of stems, per family.
+"""The phrase index: every template compiled once into a trie of stems, per family.
 
-Built once per lexicon, so recognising an utterance is only dictionary look-ups.
+Built once per lexicon (:mod:`intents.phrase_graph`), so recognising an utterance is only
+dictionary look-ups.
 Within one family the longest phrase wins at each position ("knee replacement" before
 "knee"); families are scanned independently, so "broke my wrist" can be both an injury
 (a concern) and a fracture (a contraindication).
@@ -8,15 +9,14 @@ Within one family the longest phrase wins at each position ("knee replacement" b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from intents.models import KINDS, Kind, Lexicon, Term
+from intents.phrase_graph import END as _END
+from intents.phrase_graph import Node, compile_phrases
 from intents.templates import GAP, expand
-
-_END = ""
-"""Trie key under which a node stores what ends there (no stem is empty)."""
 
 MAX_FILLER_SKIPS = 2
 """How many filler words one phrase may step over."""
@@ -24,27 +24,22 @@ MAX_FILLER_SKIPS = 2
 MAX_DROPS = 2
 """How many small words ("my", "the") one phrase may be heard without."""
 
-Node = dict[str, object]
 
-
-@dataclass
+@dataclass(frozen=True)
 class PhraseTrie:
     """Stem sequences to payloads, searched for the longest phrase starting at a position."""
 
     root: Node = field(default_factory=dict)
-    """Nested dicts keyed by stem; the empty key holds the payload of a phrase ending there."""
-    size: int = 0
-    """How many phrases were added."""
+    """Nested dicts keyed by stem (shared where what follows is the same, so never changed);
+    the empty key holds the payload of a phrase ending there."""
 
-    def add(self, phrase: Sequence[str], payload: Iterable[str]) -> None:
-        """Add one phrase; payloads of identical phrases are merged."""
-        node = self.root
-        for key in phrase:
-            node = node.setdefault(key, {})  # type: ignore[assignment]
-        old = node.get(_END, ())
-        assert isinstance(old, tuple)
-        node[_END] = tuple(dict.fromkeys((*old, *payload)))
-        self.size += 1
+    @classmethod
+    def of(
+        cls, templates: Iterable[tuple[str, tuple[str, ...]]], lists: Mapping[str, Sequence[str]]
+    ) -> PhraseTrie:
+        """The trie of every phrase of ``templates``, each with its payload (merged in the
+        templates' order where two give the same phrase)."""
+        return cls(compile_phrases(templates, lists))
 
     def longest(
         self,
@@ -150,32 +145,40 @@ class LexiconIndex:
     @cached_property
     def families(self) -> dict[Kind, PhraseTrie]:
         """One trie per family of terms; "ignore" phrases are in every one with no payload."""
-        lists = self.lexicon.lists
-        families = {kind: PhraseTrie() for kind in KINDS}
+        ignored = [(template, ()) for template in self.lexicon.ignore]
+        return {
+            kind: PhraseTrie.of(
+                [
+                    *((template, (term.name,)) for term in terms for template in term.phrases),
+                    *ignored,
+                ],
+                self.lexicon.lists,
+            )
+            for kind, terms in self._terms_by_kind().items()
+        }
+
+    def _terms_by_kind(self) -> dict[Kind, list[Term]]:
+        by_kind: dict[Kind, list[Term]] = {kind: [] for kind in KINDS}
         for term in self.lexicon.terms():
-            for template in term.phrases:
-                for phrase in expand(template, lists):
-                    families[term.kind].add(phrase, (term.name,))
-        for template in self.lexicon.ignore:
-            for phrase in expand(template, lists):
-                for trie in families.values():
-                    trie.add(phrase, ())
-        return families
+            by_kind[term.kind].append(term)
+        return by_kind
 
     @cached_property
     def negation(self) -> PhraseTrie:
         """Negation phrases; payload "before", "after" or "pseudo"."""
-        trie = PhraseTrie()
         negation = self.lexicon.negation
-        for payload, templates in (
-            ("before", negation.before),
-            ("after", negation.after),
-            ("pseudo", negation.pseudo),
-        ):
-            for template in templates:
-                for phrase in expand(template, self.lexicon.lists):
-                    trie.add(phrase, (payload,))
-        return trie
+        return PhraseTrie.of(
+            [
+                (template, (payload,))
+                for payload, templates in (
+                    ("before", negation.before),
+                    ("after", negation.after),
+                    ("pseudo", negation.pseudo),
+                )
+                for template in templates
+            ],
+            self.lexicon.lists,
+        )
 
     @cached_property
     def negation_starts(self) -> frozenset[str]:
@@ -189,11 +192,10 @@ class LexiconIndex:
     @cached_property
     def body_parts(self) -> PhraseTrie:
         """Body-part phrases ("knee", "lower back"), to attach them to what was heard."""
-        trie = PhraseTrie()
-        for template in self.lexicon.lists.get("body_part", ()):
-            for phrase in expand(template, self.lexicon.lists):
-                trie.add(phrase, ("body_part",))
-        return trie
+        templates = self.lexicon.lists.get("body_part", ())
+        return PhraseTrie.of(
+            [(template, ("body_part",)) for template in templates], self.lexicon.lists
+        )
 
     @cached_property
     def terms(self) -> dict[str, Term]:
