@@ -4,7 +4,7 @@ Each corpus is a JSON Lines file in ``support/data``: one utterance per line wit
 must get. ``corpus`` is the development set (the lexicon was written and tuned with it); the
 ``heldout`` sets were never tuned on; ``dev2`` and the ``blind`` sets were written by someone who
 had seen neither the lexicon nor the corpus: ``dev2``, ``dev3`` (mostly red flags, said the
-many ways people describe them), ``dev4`` and ``dev5`` are tuned on, the blind sets never are.
+many ways people describe them), ``dev4``, ``dev5`` and ``dev6`` are tuned on, the blind sets never are.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ CORPORA: dict[str, str] = {
     "dev3": "corpus_dev3.jsonl",
     "dev4": "corpus_dev4.jsonl",
     "dev5": "corpus_dev5.jsonl",
+    "dev6": "corpus_dev6.jsonl",
 }
 """Corpus names and their files."""
 
@@ -36,6 +37,7 @@ BLIND_SETS: dict[str, str] = {
     "blind_e": "corpus_blind_e.jsonl",
     "blind_f": "corpus_blind_f.jsonl",
     "blind_g": "corpus_blind_g.jsonl",
+    "blind_h": "corpus_blind_h.jsonl",
 }
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
@@ -44,7 +46,9 @@ was tuned on dev2; blind_d after it was tuned on dev3 too (the change finished);
 the dev4 round, by a writer who never saw that round (scored once before it and once after);
 blind_f after the dev4 round was finished, in other speakers' styles (older people's stories,
 parents speaking for a child, English as a second language, terse replies); blind_g before the
-dev5 round, by a writer who never saw that round (scored once before it and once after)."""
+dev5 round, by a writer who never saw that round (scored once before it and once after);
+blind_h before the dev6 round, by a writer given the same brief as dev6's but other speakers
+(scored once before it and once after)."""
 
 
 @dataclass(frozen=True)
