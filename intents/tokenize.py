@@ -90,8 +90,9 @@ IRREGULAR: dict[str, str] = {
 }
 
 # Forms kept exactly: "having a stroke" is not "had a stroke", and "note" is not "not"; a
-# wound or a bone that "healed" or "mended" is past, one still "healing" or "mending" is not.
-KEEP: frozenset[str] = frozenset({"having", "note", "notes", "noted", "healed", "mended"})
+# wound or a bone that "healed" or "mended" is past, one still "healing" or "mending" is not;
+# a joint "moving freely" is not one "free" of something ("pain free" denies the pain).
+KEEP: frozenset[str] = frozenset({"having", "note", "notes", "noted", "healed", "mended", "freely"})
 
 # Words of how a body feels whose degree forms mean the same sign: "the tightest neck",
 # "stiffer every morning", "my left arm is weaker". Only these: "chest" and "rest" end in

@@ -461,3 +461,9 @@ def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
 def test_packaged_lexicon_hears_no_chest_pain_as_negated() -> None:
     matches = recognize("i don't have any chest pain", load_index())
     assert matches and all(m.negated for m in matches if m.kind in ("red_flag", "concern"))
+
+
+def test_moving_freely_denies_nothing() -> None:
+    # "free" after a sign denies it ("pain free"); "freely" says how a joint moves.
+    matches = recognize("since the op my knee can't bend freely", load_index())
+    assert any(m.name == "mobility" and not m.negated for m in matches)

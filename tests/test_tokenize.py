@@ -52,6 +52,7 @@ def test_inflections_meet_at_one_stem(forms: list[str], expected_same: bool) -> 
         ("stress", "stres"),
         ("arthritis", "arthriti"),
         ("need", "ne"),
+        ("freely", "free"),
     ],
 )
 def test_words_that_must_stay_apart(different: tuple[str, str]) -> None:
