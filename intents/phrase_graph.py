@@ -100,9 +100,9 @@ class _Determinizer:
         self.shared: dict[tuple[object, ...], Node] = {}
 
     def root(self, start: int) -> Node:
-        items = self._closure([(start, _FIRST)])
-        pending = [items]
-        self.nodes[items] = {}
+        first = self._closure([(start, _FIRST)])
+        pending = [first]
+        self.nodes[first] = {}
         while pending:
             items = pending.pop()
             node = self.nodes[items]
@@ -114,7 +114,7 @@ class _Determinizer:
             ends = self._ends(items)
             if ends is not None:
                 node[END] = ends
-        root = self._pruned(self.nodes[self._closure([(start, _FIRST)])], {})
+        root = self._pruned(self.nodes[first], {})
         return root if root is not None else {}
 
     def _closure(self, items: Iterable[_Item]) -> frozenset[_Item]:
