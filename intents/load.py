@@ -6,6 +6,7 @@ naming the file, the entry and the fix (:class:`LexiconError`).
 
 from __future__ import annotations
 
+import threading
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,6 +34,7 @@ DEFAULT_LEXICON = Path(__file__).with_name("lexicon.toml")
 """The lexicon shipped with the package."""
 
 _default: LexiconIndex | None = None
+_default_lock = threading.Lock()  # the listening loop builds it in the background
 
 _TERM_KEYS = {"name", "label", "phrases", "when"}
 _EXTRA_KEYS: dict[str, set[str]] = {
@@ -62,8 +64,9 @@ def load_index(path: Path | None = None) -> LexiconIndex:
     """Load a lexicon and build its index. Without ``path``, the packaged one, built once."""
     global _default
     if path is None:
-        if _default is None:
-            _default = _load(DEFAULT_LEXICON)
+        with _default_lock:  # a second caller waits for the first build, not builds again
+            if _default is None:
+                _default = _load(DEFAULT_LEXICON)
         return _default
     return _load(Path(path))
 

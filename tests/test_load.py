@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from intents.load import DEFAULT_LEXICON, LexiconError, load_index, load_lexicon
 from intents.models import Concern, RedFlag
+from support import REPO
 from support.lexicons import lexicon
 
 TABLE_RED_FLAGS = {
@@ -56,6 +59,21 @@ MASSAGE_CAUTIONS = {
 def test_the_packaged_lexicon_is_loaded_once() -> None:
     assert load_index() is load_index()
     assert load_lexicon() is load_index().lexicon
+
+
+def test_callers_at_once_share_one_build_of_the_packaged_lexicon() -> None:
+    # A fresh interpreter, so that the packaged index is not built yet when the threads start
+    # (the listening loop builds it in the background while a turn may already need it).
+    code = (
+        "import threading; from intents.load import load_index; seen = []; "
+        "threads = [threading.Thread(target=lambda: seen.append(load_index())) "
+        "for _ in range(4)]; [t.start() for t in threads]; [t.join() for t in threads]; "
+        "print(len(seen), len({id(index) for index in seen}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["4", "1"]
 
 
 def test_the_packaged_lexicon_covers_the_issue_and_the_red_flag_table() -> None:

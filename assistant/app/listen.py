@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
@@ -167,7 +168,6 @@ def voice_conversation(
     the person's rate and volume changes. ``recognizer``, ``speaker`` and ``opener`` are the
     real adapters unless a test hands in a fault through the same interface.
     """
-    advise_fn("")  # read the lexicon now rather than during the person's first turn
     saver = None
     if save_replies is not None:
         renderer = renderer or Synthesizer(settings.rate, settings.voice, settings.volume)
@@ -180,10 +180,32 @@ def voice_conversation(
         dialogue=dialogue,
         mouth=VoiceMouth(speaker, recognizer, microphone, notes, timer),
         ears=VoiceEars(
-            recognizer, microphone, lambda: dialogue.settings, notes, transcript_log, timer
+            recognizer,
+            microphone,
+            lambda: dialogue.settings,
+            notes,
+            transcript_log,
+            timer,
+            on_first_listening=lambda: _warm_up(advise_fn),
         ),
         captions=sys.stdout if captions is None else captions,
         saver=saver,
         timer=timer,
     )
     return VoiceConversation(executor, microphone)
+
+
+def _warm_up(advise_fn: AdviseFn) -> None:
+    """Read the lexicon and build its index in the background, once listening has begun.
+
+    Built before, it would hold back the greeting and the first "listening" by about half a
+    second (it is Python work, and shares the interpreter with the speech engine's
+    callbacks). The person takes longer than that to describe anything; a turn that is
+    ready sooner waits for the build. A fault is not lost: that turn meets it again.
+    """
+
+    def warm() -> None:
+        with contextlib.suppress(Exception):
+            advise_fn("")
+
+    threading.Thread(target=warm, name="warm-up", daemon=True).start()

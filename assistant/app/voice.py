@@ -308,6 +308,8 @@ class VoiceEars:
     """The opt-in log of what the person said (--log-transcripts)."""
     timer: TurnTimer | None = None
     """Marks the end-of-speech wait and the final decoding (the latency benchmark)."""
+    on_first_listening: Callable[[], None] | None = None
+    """Called once, as soon as the assistant first listens (starts the background warm-up)."""
 
     def listen(self, expect: Expect, timeout: float | None) -> Event:
         """Wait for one utterance; NoSpeech after ``timeout`` seconds of nobody speaking."""
@@ -333,6 +335,9 @@ class VoiceEars:
             ),
         )
         self.notes.note("listening")
+        if self.on_first_listening is not None:
+            first, self.on_first_listening = self.on_first_listening, None
+            first()
         waited = 0.0  # seconds, for the no-speech timeout
         fed = 0.0  # seconds of audio given to the recognisers; Vosk's word times use this clock
         try:
