@@ -8,6 +8,7 @@ where the time goes from the last speech sample to the first reply sample played
 from __future__ import annotations
 
 import argparse
+import statistics
 from dataclasses import dataclass, field
 
 from assistant.app.timing import TurnTiming
@@ -16,6 +17,7 @@ from benchmarks.base import median_p95
 from benchmarks.loop_runner import LoopRun, corpus_texts, run_loop, spoken_session
 
 PARTS = ("end_of_speech_wait", "final_decoding", "deciding", "synthesis", "playback_start")
+START_RUNS = 5  # fresh starts timed to the first "listening" (one alone varies by tenths)
 LEAD_IN_SECONDS = 12.0  # silence before the first utterance: the idle CPU is measured in it
 GAP_SECONDS = 4.0
 
@@ -28,8 +30,8 @@ class LatencyResult:
     """Turns with a full timing."""
     parts: dict[str, tuple[float, float]]
     """Median and 95th percentile, in seconds, of each part and of the two totals."""
-    start_to_listening: float
-    """Seconds from starting the process to its first "listening"."""
+    start_to_listening: list[float]
+    """Seconds from starting the process to its first "listening", in each fresh start."""
     peak_rss_mb: float
     """Largest resident memory seen while the loop ran."""
     idle_cpu_percent: float
@@ -61,6 +63,15 @@ def _idle_cpu(run: LoopRun) -> float:
     return 100.0 * used / (window[-1].seconds - window[0].seconds)
 
 
+def _start_to_listening(runs: int) -> list[float]:
+    """The time to the first "listening" of each of ``runs`` fresh processes."""
+    firsts = []
+    for _ in range(runs):
+        run = run_loop(spoken_session(["goodbye"], GAP_SECONDS), safety_check=False)
+        firsts.append(run.first_listening() or float("nan"))
+    return firsts
+
+
 def measure(quick: bool = False) -> LatencyResult:
     """Speak corpus utterances into the loop and time every turn."""
     texts = corpus_texts(limit=6, step=60) if quick else corpus_texts(limit=40, step=9)
@@ -79,7 +90,7 @@ def measure(quick: bool = False) -> LatencyResult:
     return LatencyResult(
         turns=len(run.timings),
         parts=parts,
-        start_to_listening=run.first_listening() or float("nan"),
+        start_to_listening=_start_to_listening(2 if quick else START_RUNS),
         peak_rss_mb=max(s.rss_mb for s in run.samples),
         idle_cpu_percent=_idle_cpu(run),
         heard=len(run.heard()),
@@ -112,6 +123,7 @@ def to_markdown(result: LatencyResult) -> str:
         f"| {LABELS[name]} | {median * 1000:.0f} ms | {p95 * 1000:.0f} ms |"
         for name, (median, p95) in result.parts.items()
     ]
+    starts = result.start_to_listening
     return "\n".join(
         [
             f"{result.turns} turns through the virtual microphone in real time "
@@ -124,7 +136,8 @@ def to_markdown(result: LatencyResult) -> str:
             "",
             "| listening loop | value |",
             "| --- | --- |",
-            f'| start of the process → first "listening" | {result.start_to_listening:.2f} s |',
+            f'| start of the process → first "listening" (target ≤ 1.5 s; median and slowest '
+            f"of {len(starts)} starts) | {statistics.median(starts):.2f} s, {max(starts):.2f} s |",
             f"| peak resident memory in the loop (target ≤ 350 MB) | {result.peak_rss_mb:.0f} MB |",
             f"| CPU while listening to silence (target ≤ 10 % of a core) "
             f"| {result.idle_cpu_percent:.1f} % |",
