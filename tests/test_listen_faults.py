@@ -5,7 +5,9 @@ The conversations are real (virtual microphone fed with espeak-ng speech, real s
 streams, real Vosk, real pyttsx3 replies); only the faults that cannot be produced on demand
 are injected, through the app's own interfaces, by the faults of support/faults.py. A lost
 microphone is real: the capture device copies what it reads into a FIFO, and closing the FIFO's
-reader breaks the capture stream with an I/O error, as unplugging a headset does.
+reader breaks the capture stream with an I/O error, as unplugging a headset does. A lost speaker
+is real too: its FIFO's reader closes, and a folder takes the FIFO's place until it is plugged
+in again.
 """
 
 from __future__ import annotations
@@ -275,4 +277,44 @@ def test_a_microphone_lost_mid_conversation_is_apologised_for_and_found_again(
     assert _after(said, apology) == [GOODBYE]
     assert "… the microphone is back" in status
     assert "… heard: goodbye" in status
+    assert not any("Traceback" in line for line in status)
+
+
+# -- the speaker lost and plugged in again (the real command line) ------------------------------
+
+
+def test_a_speaker_lost_mid_conversation_is_noted_once_and_used_again_when_back(
+    tmp_path: Path,
+) -> None:
+    speech = silence(1) + _says(ANKLE) + silence(GAP) + _says("no") + silence(GAP)
+    speech += _says("repeat") + silence(GAP) + _says("goodbye")
+    audio = make_virtual_audio(tmp_path, speech, speaker_fifo=True)
+    # The speaker takes a third of a second of the greeting, then is unplugged: its device
+    # goes, and every line tried meanwhile fails at once.
+    gone = open_fifo_reader(audio.speaker_output, limit=2 * SPEAKER_RATE // 3, then="close")
+    env = {**audio.env, "THERAPY_ASSISTANT_CONFIG": str(tmp_path / "settings.toml")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "listen"],
+        env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    captions, notes = _Lines(process.stdout), _Lines(process.stderr)
+    try:
+        assert gone.reached.wait(60)
+        assert notes.wait_for("Lost the speaker")
+        # Plug it back in.
+        audio.speaker_output.rmdir()
+        os.mkfifo(audio.speaker_output)
+        back = open_fifo_reader(audio.speaker_output, limit=10**12)
+        assert process.wait(timeout=90) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    said, status = captions.join(), notes.join()
+    assert said[0] == GREETING and said[-1] == GOODBYE
+    assert any(_is_advice(line) for line in said)
+    losses = [line for line in status if "Lost the speaker" in line]
+    assert len(losses) == 1 and "connected" in losses[0], status
+    assert status.index("… the speaker is back") > status.index(losses[0])
+    played = np.frombuffer(bytes(back.data), dtype="<i2")
+    assert len(played) > SPEAKER_RATE and np.abs(played).max() > 1000  # the later lines
     assert not any("Traceback" in line for line in status)

@@ -179,7 +179,7 @@ class VoiceMouth:
     """Speech with barge-in: says a line while listening only for "stop"."""
 
     speaker: Speaker | None
-    """Speech out, or None when muted or once the speaker has gone (captions carry on)."""
+    """Speech out, or None when muted (captions carry on)."""
     recognizer: Recognizer
     """For the barge-in listener."""
     microphone: MicrophoneLink
@@ -190,6 +190,9 @@ class VoiceMouth:
     """Marks synthesis and the first reply sound (the latency benchmark)."""
     unspoken: bool = False
     """A line could not be spoken this turn; apologise before listening."""
+    speaker_lost: bool = False
+    """The speaker failed. Each later line tries it again (a headset plugged back in is heard
+    at once); meanwhile the captions carry the conversation."""
     _earcons: dict[str, SpokenAudio] = field(default_factory=dict)
 
     def speak(self, say: Say) -> bool:
@@ -199,12 +202,7 @@ class VoiceMouth:
             return True
         called = time.perf_counter()
         try:
-            spoken, stopped = self._listening_for_stop(speaker, lambda: speaker.speak(say))
-        except PlaybackError as error:
-            # No speaker: the captions still carry the conversation.
-            self.notes.note(error.message)
-            self.speaker = None
-            return True
+            sounded = self._on_the_speaker(speaker, lambda: speaker.speak(say))
         except UserError:
             raise
         except Exception as error:
@@ -212,6 +210,9 @@ class VoiceMouth:
             log_fault("Speaking failed", error)
             self.unspoken = True
             return True
+        if sounded is None:
+            return True
+        spoken, stopped = sounded
         if self.timer is not None and spoken.first_sound_at is not None:
             self.timer.rendered(spoken.synthesis)
             self.timer.first_sound(spoken.first_sound_at - called - spoken.synthesis)
@@ -225,11 +226,7 @@ class VoiceMouth:
         if not self._earcons:
             self._earcons = {"listening": listening_started(), "heard": heard()}
         tone = self._earcons[name]
-        try:
-            self._listening_for_stop(speaker, lambda: speaker.play(tone))
-        except PlaybackError as error:
-            self.notes.note(error.message)
-            self.speaker = None
+        if self._on_the_speaker(speaker, lambda: speaker.play(tone)) is None:
             return
         first = speaker.first_block_at
         if name == "heard" and self.timer is not None and first is not None:
@@ -247,6 +244,21 @@ class VoiceMouth:
             return Failure(SPEECH_FAILED)
         lost, self.microphone.lost_while_speaking = self.microphone.lost_while_speaking, None
         return None if lost is None else Failure(lost.message)
+
+    def _on_the_speaker(self, speaker: Speaker, sound: Callable[[], T]) -> tuple[T, bool] | None:
+        """``sound`` played with barge-in (see _listening_for_stop), or None when the speaker
+        failed. Its loss is noted once, and its return once."""
+        try:
+            played = self._listening_for_stop(speaker, sound)
+        except PlaybackError as error:
+            if not self.speaker_lost:
+                self.notes.note(error.message)
+                self.speaker_lost = True
+            return None
+        if self.speaker_lost:
+            self.notes.note("the speaker is back")
+            self.speaker_lost = False
+        return played
 
     def _listening_for_stop(self, speaker: Speaker, sound: Callable[[], T]) -> tuple[T, bool]:
         """Run ``sound`` (a line or a tone, which blocks until it is over) with the
