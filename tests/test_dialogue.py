@@ -52,6 +52,7 @@ from assistant.core.dialogue import (
     State,
     StopSpeaking,
 )
+from assistant.core.replies import CALL_NOW
 from assistant.core.settings import RATE_MAX, RATE_MIN, Settings
 
 KNEE = "I hurt my knee playing football"
@@ -252,16 +253,35 @@ def test_pain_then_its_cause_gives_a_recommendation() -> None:
 def test_still_unclear_after_the_answer_says_so_once_and_suggests_both() -> None:
     dialogue = started()
     dialogue.handle(Heard(UNSURE))
-    outputs = dialogue.handle(Heard("not sure really"))
+    outputs = checked(dialogue, dialogue.handle(Heard("not sure really")))
     assert advise(combine(UNSURE, "not sure really")).decision.recommendation == "unclear"
     assert said(outputs) == [f"{STILL_UNCLEAR} {CONSULT_BOTH}", OFFER_AFTER_UNCLEAR]
     assert dialogue.state is State.RECOMMENDED
 
 
+def test_still_unclear_asks_the_emergency_signs_first_as_they_may_be_what_was_misheard() -> None:
+    dialogue = started()
+    dialogue.handle(Heard(UNSURE))
+    asked = said(dialogue.handle(Heard("not sure really")))
+    assert dialogue.state is State.SAFETY_CHECK
+    assert len(asked) == 1 and "chest pain" in asked[0] and "one-sided weakness" in asked[0]
+    reply = said(dialogue.handle(Heard("yes")))
+    assert reply[0].startswith(CALL_NOW)
+    assert not any(line.startswith(STILL_UNCLEAR) for line in reply)
+
+
+def test_still_unclear_without_the_safety_check_says_so_at_once() -> None:
+    dialogue = Dialogue(Settings(safety_check=False))
+    dialogue.handle(Start())
+    dialogue.handle(Heard(UNSURE))
+    outputs = dialogue.handle(Heard("not sure really"))
+    assert said(outputs) == [f"{STILL_UNCLEAR} {CONSULT_BOTH}", OFFER_AFTER_UNCLEAR]
+
+
 def test_after_still_unclear_listening_stays_open_for_another_description() -> None:
     dialogue = started()
     dialogue.handle(Heard(UNSURE))
-    outputs = dialogue.handle(Heard("not sure really"))
+    outputs = checked(dialogue, dialogue.handle(Heard("not sure really")))
     assert listen(outputs).expect == "open"
     again = checked(dialogue, dialogue.handle(Heard(ANKLE)))
     assert said(again)[0] == advise(ANKLE).reply.reply
@@ -270,7 +290,7 @@ def test_after_still_unclear_listening_stays_open_for_another_description() -> N
 def test_tell_me_more_after_still_unclear_explains_both() -> None:
     dialogue = started()
     dialogue.handle(Heard(UNSURE))
-    dialogue.handle(Heard("not sure really"))
+    checked(dialogue, dialogue.handle(Heard("not sure really")))
     more = said(dialogue.handle(Heard("tell me more")))[0]
     assert more == advise(combine(UNSURE, "not sure really")).reply.more
     assert "Physiotherapy" in more and "Massage" in more
@@ -288,7 +308,7 @@ def test_yes_during_clarifying_asks_to_go_ahead_and_keeps_waiting() -> None:
 def test_no_during_clarifying_is_taken_as_the_answer() -> None:
     dialogue = started()
     dialogue.handle(Heard(UNSURE))
-    outputs = dialogue.handle(Heard("no"))
+    outputs = checked(dialogue, dialogue.handle(Heard("no")))
     assert said(outputs)[0].startswith(STILL_UNCLEAR)
     assert dialogue.state is State.RECOMMENDED
 

@@ -386,7 +386,15 @@ class Dialogue:
         decision = advice.decision
         if decision.recommendation == "unclear":
             return self._ask_clarifying(advice)
-        if _is_therapy(decision) and self._settings.safety_check:
+        if _is_therapy(decision):
+            return self._checked_first(advice)
+        return self._recommend(advice)
+
+    def _checked_first(self, advice: Advice) -> list[Output]:
+        """The safety check's question when it has signs to ask; the advice once it is answered
+        no, or at once."""
+        if self._settings.safety_check:
+            decision = advice.decision
             signs = signs_to_ask(decision.heard, decision.denied, advice.text, self._answered)
             if signs:
                 return self._ask(
@@ -409,12 +417,13 @@ class Dialogue:
         if advice.decision.recommendation != "unclear":
             return self._describe(advice, alternatives)
         # Still unclear after one question: say so once and suggest asking both kinds of
-        # therapist (as the source article does), instead of asking again and again.
-        self._last_advice = advice
+        # therapist (as the source article does), instead of asking again and again. What
+        # could not be understood may be a red flag misheard: the safety check comes first.
         self._previous = ""
-        self._state = State.RECOMMENDED
-        return self._turn([Say(f"{STILL_UNCLEAR} {CONSULT_BOTH}", "reply"),
-                           Say(OFFER_AFTER_UNCLEAR, "prompt")], acts_on_hearing=True)  # fmt: skip
+        still = replace(
+            advice, reply=replace(advice.reply, reply=f"{STILL_UNCLEAR} {CONSULT_BOTH}")
+        )
+        return self._checked_first(still)
 
     def _recommend(self, advice: Advice) -> list[Output]:
         self._last_advice = advice
@@ -422,7 +431,9 @@ class Dialogue:
         self._pending = None
         self._state = State.RECOMMENDED
         # After a warning to see a doctor, a cheerful "would you like to hear more?" jars.
-        offer = OFFER_AFTER_WARNING if advice.decision.recommendation == "see_doctor" else OFFER
+        offer = {"see_doctor": OFFER_AFTER_WARNING, "unclear": OFFER_AFTER_UNCLEAR}.get(
+            advice.decision.recommendation, OFFER
+        )
         return self._turn(
             [Say(advice.reply.reply, "reply"), Say(offer, "prompt")], acts_on_hearing=True
         )
