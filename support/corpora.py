@@ -4,8 +4,8 @@ Each corpus is a JSON Lines file in ``support/data``: one utterance per line wit
 must get. ``corpus`` is the development set (the lexicon was written and tuned with it); the
 ``heldout`` sets were never tuned on; ``dev2`` and the ``blind`` sets were written by someone who
 had seen neither the lexicon nor the corpus: ``dev2``, ``dev3`` (mostly red flags, said the
-many ways people describe them), ``dev4``, ``dev5`` and ``dev6`` are tuned on, the blind sets
-never are.
+many ways people describe them), ``dev4``, ``dev5``, ``dev6`` and ``dev7`` are tuned on, the blind
+sets never are.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ CORPORA: dict[str, str] = {
     "dev4": "corpus_dev4.jsonl",
     "dev5": "corpus_dev5.jsonl",
     "dev6": "corpus_dev6.jsonl",
+    "dev7": "corpus_dev7.jsonl",
 }
 """Corpus names and their files."""
 
