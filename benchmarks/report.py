@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Sequence
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -23,31 +23,15 @@ SECTION_ORDER = (
 )
 """Section titles in the order of the report (a section kept from an earlier run goes back to
 its place)."""
-LATENCY_PLACEHOLDER = Section(
-    LATENCY_TITLE,
-    "_Not measured in this run: `benchmarks/latency.py` (the listening loop's time from the end "
-    "of speech to the start of the reply, and from start to listening) fills this section when "
-    "it exists._\n",
-)
 
 
 def latency_section(options: Options) -> Section:
-    """THE PLACE FOR THE LATENCY TABLE, filled by ``benchmarks/latency.py``.
+    """The latency section, measured by :mod:`benchmarks.latency` on the real listening loop
+    (its result, a dataclass, is kept in benchmarks.json)."""
+    from benchmarks import latency  # the loop's runner is imported only when it is measured
 
-    That module provides either ``run(options) -> Section``, or ``measure(quick) -> result``
-    and ``to_markdown(result) -> str`` (the result a dataclass, kept in benchmarks.json).
-    Until it exists the report says the latency was not measured.
-    """
-    try:
-        from benchmarks import latency
-    except ImportError:
-        return LATENCY_PLACEHOLDER
-    if hasattr(latency, "run"):
-        section: Section = latency.run(options)
-        return section
     result = latency.measure(quick=options.quick)
-    summary = asdict(result) if is_dataclass(result) and not isinstance(result, type) else {}
-    return Section(LATENCY_TITLE, latency.to_markdown(result), [], summary)
+    return Section(LATENCY_TITLE, latency.to_markdown(result), [], asdict(result))
 
 
 def _get(summary: dict[str, Any], *path: str) -> Any:
