@@ -40,6 +40,7 @@ BLIND_SETS: dict[str, str] = {
     "blind_f": "corpus_blind_f.jsonl",
     "blind_g": "corpus_blind_g.jsonl",
     "blind_h": "corpus_blind_h.jsonl",
+    "blind_i": "corpus_blind_i.jsonl",
 }
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
@@ -50,7 +51,8 @@ blind_f after the dev4 round was finished, in other speakers' styles (older peop
 parents speaking for a child, English as a second language, terse replies); blind_g before the
 dev5 round, by a writer who never saw that round (scored once before it and once after);
 blind_h before the dev6 round, by a writer given the same brief as dev6's but other speakers
-(scored once before it and once after)."""
+(scored once before it and once after); blind_i likewise before the dev7 round (rural and
+small-town speakers of Britain and the United States)."""
 
 
 @dataclass(frozen=True)
