@@ -35,6 +35,11 @@ LONGEST = 1.2
         ("i um", LONGEST),
         ("i hurt my lower", LONGEST),
         ("i have been feeling", TURNS.unsure),
+        # A concern said of a body part, the part not named yet: likely to come next.
+        ("i've got a torn", TURNS.unsure),
+        ("i had surgery", TURNS.unsure),
+        ("i had surgery on my knee", TURNS.complete),
+        ("i had surgery two years ago", TURNS.complete),
         ("so yeah", TURNS.unsure),  # no question is open: the start of a description
         ("not at all", TURNS.unsure),
     ],

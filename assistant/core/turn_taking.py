@@ -15,9 +15,10 @@ from importlib import resources
 
 from assistant.core.advice import Advice, advise
 from assistant.core.controls import Control, match_answer, match_control, normalize
+from assistant.core.decision import Decision
 from intents import load_lexicon
 from intents.templates import expand
-from intents.tokenize import words
+from intents.tokenize import tokenize, words
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class TurnWords:
     """Seconds that end a complete description."""
     unsure: float
     """Seconds that end anything else that is not plainly unfinished."""
+    said_of_a_body_part: frozenset[str]
+    """Concerns that are said of a body part (a complete one names it)."""
     unfinished_endings: frozenset[str]
     """Words an unfinished utterance ends on."""
     continuation_openers: frozenset[str]
@@ -43,6 +46,7 @@ def _load() -> TurnWords:
         control=float(data["control"]),
         complete=float(data["complete"]),
         unsure=float(data["unsure"]),
+        said_of_a_body_part=frozenset(data["said_of_a_body_part"]),
         unfinished_endings=frozenset(data["unfinished_endings"]),
         continuation_openers=frozenset(data["continuation_openers"]),
     )
@@ -66,9 +70,21 @@ def silence_to_end(heard: str, longest: float, *, answering: bool = False) -> fl
         return min(TURNS.control, longest)
     if answering and match_answer(heard) is not None:
         return min(TURNS.control, longest)
-    if advise(heard).decision.recommendation != "unclear":
+    decision = advise(heard).decision
+    if decision.recommendation != "unclear" and not _awaits_body_part(decision, heard):
         return min(TURNS.complete, longest)
     return min(TURNS.unsure, longest)
+
+
+def _awaits_body_part(decision: Decision, heard: str) -> bool:
+    """Whether the last thing heard is a concern said of a body part, with none named yet."""
+    if decision.recommendation == "see_doctor" and decision.urgency is not None:
+        return False  # a red flag is answered at once
+    last = len(tokenize(heard))
+    return any(
+        m.end == last and not m.site and m.name in TURNS.said_of_a_body_part
+        for m in decision.matches
+    )
 
 
 @cache
