@@ -38,7 +38,7 @@ _default_lock = threading.Lock()  # the listening loop builds it in the backgrou
 
 _TERM_KEYS = {"name", "label", "phrases", "when"}
 _EXTRA_KEYS: dict[str, set[str]] = {
-    "concern": {"signal", "part_of_condition"},
+    "concern": {"signal", "part_of_condition", "requests_massage"},
     "red_flag": {"urgency"},
     "contraindication": set(),
     "symptom": set(),
@@ -149,6 +149,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "lexicon") -> Lexicon:
             clause_starts=_stem_set(
                 negation.get("clause_starts", []), "negation.clause_starts", where
             ),
+            list_ends=_stem_set(negation.get("list_ends", []), "negation.list_ends", where),
             window=_int(negation, "window", 5, where),
             red_flag_window=_int(negation, "red_flag_window", 3, where),
             after_window=_int(negation, "after_window", 3, where),
@@ -232,10 +233,11 @@ def _term(kind: str, entry: object, where: str) -> Term:
         signal = entry.get("signal", "neutral")
         if signal not in SIGNALS:
             raise LexiconError(f"{where}: {what} signal must be one of {list(SIGNALS)}")
-        part = entry.get("part_of_condition", False)
-        if not isinstance(part, bool):
-            raise LexiconError(f"{where}: {what} part_of_condition must be true or false")
-        return Concern(kind="concern", signal=signal, part_of_condition=part, **common)
+        flags = {key: entry.get(key, False) for key in ("part_of_condition", "requests_massage")}
+        for key, value in flags.items():
+            if not isinstance(value, bool):
+                raise LexiconError(f"{where}: {what} {key} must be true or false")
+        return Concern(kind="concern", signal=signal, **flags, **common)
     if kind == "red_flag":
         urgency = entry.get("urgency")
         if urgency not in URGENCIES:

@@ -58,6 +58,9 @@ class Concern(Term):
     """The therapy this concern points to; "neutral" concerns need more detail."""
     part_of_condition: bool = False
     """Taken as part of a physiotherapy problem heard in the same utterance (local tension)."""
+    requests_massage: bool = False
+    """The person asks for massage itself ("can i get a deep tissue massage"): with a caution,
+    a clinician must clear it first, whatever else was heard."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,6 +96,9 @@ class Negation:
     clause_starts: frozenset[str] = frozenset()
     """Stems that end it even when a phrase starts with them ("no injury, i'm just sore");
     other scope ends still let a phrase that starts with them be negated ("no it band")."""
+    list_ends: frozenset[str] = frozenset()
+    """Stems that end a list of negated things once one was negated: a new subject ("no
+    numbness, my back seizes up" denies the numbness, not the back)."""
     window: int = 5
     """How many words after a negation a concern may start and still be negated."""
     red_flag_window: int = 3
@@ -207,6 +213,8 @@ class Match:
     """For concerns: the therapy it points to."""
     part_of_condition: bool = False
     """For concerns: counted as part of a physiotherapy problem heard alongside."""
+    requests_massage: bool = False
+    """For concerns: the person asked for massage itself."""
     label: str = ""
     """The term's spoken name from the lexicon."""
     said: str = ""

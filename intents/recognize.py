@@ -197,6 +197,8 @@ def _negate_forward(
     while j < n:
         if j in breaks or keys[j] in neg.clause_starts:
             return negated  # also before a phrase that starts with one: "no injury, i'm just sore"
+        if (negated or count) and keys[j] in neg.list_ends:
+            return negated  # a new subject after what was denied: "no numb bits, my back ..."
         here = starts.get(j, [])
         reached = [
             h
@@ -260,6 +262,7 @@ def _to_match(
         negated=hit.negated,
         signal=term.signal if isinstance(term, Concern) else None,
         part_of_condition=term.part_of_condition if isinstance(term, Concern) else False,
+        requests_massage=term.requests_massage if isinstance(term, Concern) else False,
         label=term.label,
         said=_text(tokens, lead, end),
         site=_site(start, end, keys, index.body_parts, index.lexicon, breaks),
@@ -293,7 +296,7 @@ def _site(
     for i in range(start - 1, max(start - 1 - phrasing.site_reach, -1), -1):
         if i + 1 in breaks or (keys[i] in phrasing.clause_breaks and keys[i] not in fillers):
             break  # "so" in "so tight" is a filler, not a new clause
-        if site := part_at(i, start):
+        if site := part_at(i, end):  # may run into the match: "rotator cuff repair"
             return site
     for i in range(end, min(end + phrasing.site_reach, n)):
         if i in breaks or (keys[i] in phrasing.clause_breaks and keys[i] not in fillers):
@@ -457,6 +460,7 @@ def _combine(term: Term, parts: Sequence[Match], urgency: Urgency | None) -> Mat
         urgency=urgency,
         signal=term.signal if isinstance(term, Concern) else None,
         part_of_condition=term.part_of_condition if isinstance(term, Concern) else False,
+        requests_massage=term.requests_massage if isinstance(term, Concern) else False,
         label=term.label,
         said=said,
         parts=tuple(unique),

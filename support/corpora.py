@@ -41,6 +41,7 @@ BLIND_SETS: dict[str, str] = {
     "blind_g": "corpus_blind_g.jsonl",
     "blind_h": "corpus_blind_h.jsonl",
     "blind_i": "corpus_blind_i.jsonl",
+    "blind_j": "corpus_blind_j.jsonl",
 }
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
@@ -52,7 +53,10 @@ parents speaking for a child, English as a second language, terse replies); blin
 dev5 round, by a writer who never saw that round (scored once before it and once after);
 blind_h before the dev6 round, by a writer given the same brief as dev6's but other speakers
 (scored once before it and once after); blind_i likewise before the dev7 round (rural and
-small-town speakers of Britain and the United States)."""
+small-town speakers of Britain and the United States); blind_j during the dev7 round, by a
+writer who saw only the domain notes (office and trade workers, the old, carers, athletes,
+students, English as a second language), kept unread and scored once before the round's
+changes and once after."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ after = ["went away"]
 pseudo = ["not sure", "not just"]
 scope_ends = ["but", "just", "only", "and", "i", "i'm", "it's", "my"]
 clause_starts = ["i'm"]
+list_ends = ["my"]
 """
 
 

@@ -66,6 +66,15 @@ def test_floors_hold_on_the_corpus(name: str) -> None:
     assert s.false_red_flag_rate <= 0.02, s.misses
 
 
+@pytest.mark.parametrize("name", ["dev2", "dev3", "dev4", "dev5", "dev6", "dev7"])
+def test_floors_hold_on_the_sets_each_lexicon_round_was_tuned_on(name: str) -> None:
+    # A later round must not undo an earlier one: every red flag of them still escalates.
+    s = score(load(name))
+    assert s.accuracy >= 0.95, s.misses
+    assert s.red_flag_recall == 1.0, s.misses
+    assert s.false_red_flag_rate <= 0.02, s.misses
+
+
 def test_floors_hold_on_the_corpus_never_tuned_on() -> None:
     # Written and committed before it was scored; the lexicon is not changed for it, so its
     # accuracy floor is lower (93.3 % when first scored). Safety floors are the same.
@@ -228,6 +237,7 @@ FRAGMENTS = [
     "I'm sick of waiting",
     "I'm tired of this weather",
     "I have a sore throat",
+    "sorry, I pressed the wrong button by accident",
 ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.core.decision import decide
 from intents.models import Kind, Match, Signal, Urgency
 
@@ -116,6 +118,15 @@ def test_a_caution_with_a_physio_signal_keeps_physiotherapy_and_holds_massage_ba
         ("fever",),
     )
     assert FEVER in d.matches
+
+
+def test_massage_asked_for_with_a_caution_sends_to_a_doctor_even_beside_a_physio_signal() -> None:
+    asked = replace(m("massage_request", signal="massage", start=3), requests_massage=True)
+    d = decide([SURGERY, asked, FEVER])
+    assert (d.recommendation, d.urgency, d.reason) == ("see_doctor", None, "ask_clinician_first")
+    assert [x.name for x in d.matches] == ["fever", "massage_request", "surgery"]
+    # Without the caution, the massage asked for sits beside physiotherapy.
+    assert decide([SURGERY, asked]).recommendation == "both"
 
 
 def test_a_caution_with_only_massage_signals_sends_to_a_doctor_without_urgency() -> None:

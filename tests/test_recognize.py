@@ -204,6 +204,13 @@ def test_a_phrase_that_starts_a_clause_is_not_negated_from_before_it() -> None:
     assert heard("no my grip") == [("tension", True)]
 
 
+def test_a_new_subject_after_what_was_denied_is_not_denied() -> None:
+    # "no numbness, my back seizes up": the list of what is denied ends at a new subject.
+    assert heard("no surgery my grip") == [("surgery", True), ("tension", False)]
+    assert heard("no fever my grip") == [("fever", True), ("tension", False)]
+    assert heard("no surgery or stress") == [("surgery", True), ("stress", True)]
+
+
 def test_negation_reaches_only_a_few_words() -> None:
     assert heard("no it was a long time before the surgery") == [("surgery", False)]
 

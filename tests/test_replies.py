@@ -15,6 +15,7 @@ SAMPLES = [
     "i'm so stressed at work",
     "i sprained my ankle and work has been really stressful",
     "i'm pregnant and i want to relax",
+    "i'm pregnant and my knee replacement needs work, can i book a massage",
     "i had an operation two weeks ago and i'm stressed",
     "i'm on warfarin and i have arthritis in my knee",
     "i have crushing chest pain",
@@ -81,6 +82,13 @@ def test_a_caution_with_massage_only_asks_for_a_doctor_first() -> None:
     reply = advise("i'm pregnant and i want to relax").reply
     assert "you're pregnant" in reply.explanation
     assert "before booking a massage" in reply.explanation
+
+
+def test_massage_asked_for_with_a_caution_waits_for_a_doctor_and_names_physiotherapy() -> None:
+    reply = advise("i'm pregnant and my knee replacement needs work, can i book a massage").reply
+    assert "you're pregnant" in reply.explanation
+    assert "before booking a massage" in reply.explanation
+    assert "physiotherapy can help in the meantime" in reply.reply
 
 
 def test_a_caution_with_physiotherapy_says_massage_should_wait() -> None:

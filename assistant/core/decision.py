@@ -17,10 +17,13 @@ The rules, in order (facts from the source article and the red-flag table in sha
    - only massage signals: "massage_therapy".
 3. A massage caution (pregnancy, blood thinners, fever or infection, wounds, fragile bones, a
    recent operation, cancer) removes massage from the advice:
-   - with a physiotherapy signal the advice stays "physiotherapy" and the reply says to ask a
-     clinician before any massage;
-   - with only massage signals the advice is "see_doctor" without urgency: massage is what
-     they asked about, and it should not be booked blindly; a doctor can say whether it is safe.
+   - with a massage asked for by name ("can i get a deep tissue massage") the advice is
+     "see_doctor" without urgency, whatever else was heard: massage is what they asked about,
+     and it should not be booked blindly; a doctor can say whether it is safe (the reply still
+     names physiotherapy for a physiotherapy problem heard with it);
+   - else, with a physiotherapy signal the advice stays "physiotherapy" and the reply says to
+     ask a clinician before any massage;
+   - with only massage signals the advice is "see_doctor" without urgency, as above.
 4. Nothing that points anywhere gives "unclear", with what is missing recorded in ``reason`` so
    the reply can ask for it (pain without a cause, only negated concerns, nothing relevant).
 """
@@ -120,6 +123,9 @@ def decide(matches: Sequence[Match]) -> Decision:
     physio = _first_each(physio_all)
     massage_all = [m for m in concerns if m.signal == "massage"]
     massage = _first_each(massage_all)
+    asked_for = [m for m in massage if m.requests_massage]
+    if contra and asked_for:
+        return ctx.decision("see_doctor", [*contra, *asked_for, *physio], "ask_clinician_first")
     if physio:
         sites = {m.site for m in physio_all if m.site}
         extra = _first_each([m for m in massage_all if _apart(m, sites)])

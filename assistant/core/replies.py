@@ -199,7 +199,13 @@ def compose(decision: Decision) -> Reply:
         more = _CAUTION_MORE
         if wanted is not None:
             more = f"{_MASSAGE_WHY.get(wanted.name, _MASSAGE_WHY_DEFAULT)} {_CAUTION_MORE}"
-        return Reply(explanation, f"{explanation} {REMINDER}", more)
+        parts = [explanation]
+        problem = next((m for m in ms if m.signal == "physiotherapy"), None)
+        if problem is not None:
+            # Asked for massage with a caution, and a problem physiotherapy fits: say both.
+            parts.append(f"For {quote(problem)}, physiotherapy can help in the meantime.")
+            more = f"{more} {_PHYSIO_MORE}"
+        return Reply(explanation, " ".join([*parts, REMINDER]), more)
     if rec == "unclear":
         question = _question(decision)
         return Reply(question, question, _CHOICE_MORE)
