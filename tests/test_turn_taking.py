@@ -40,6 +40,7 @@ LONGEST = 1.2
         ("i had surgery", TURNS.unsure),
         ("i had surgery on my knee", TURNS.complete),
         ("i had surgery two years ago", TURNS.complete),
+        ("my lower back gets achy and tight", TURNS.complete),  # the part was named first
         ("so yeah", TURNS.unsure),  # no question is open: the start of a description
         ("not at all", TURNS.unsure),
     ],

@@ -18,7 +18,7 @@ from assistant.core.controls import Control, match_answer, match_control, normal
 from assistant.core.decision import Decision
 from intents import load_lexicon
 from intents.templates import expand
-from intents.tokenize import tokenize, words
+from intents.tokenize import stems, words
 
 
 @dataclass(frozen=True)
@@ -80,11 +80,21 @@ def _awaits_body_part(decision: Decision, heard: str) -> bool:
     """Whether the last thing heard is a concern said of a body part, with none named yet."""
     if decision.recommendation == "see_doctor" and decision.urgency is not None:
         return False  # a red flag is answered at once
-    last = len(tokenize(heard))
-    return any(
-        m.end == last and not m.site and m.name in TURNS.said_of_a_body_part
-        for m in decision.matches
-    )
+    said = stems(heard)
+    if _names_body_part(said):
+        return False  # "my lower back gets achy and tight": the part came first
+    return any(m.end == len(said) and m.name in TURNS.said_of_a_body_part for m in decision.matches)
+
+
+@cache
+def _body_part_stems() -> frozenset[tuple[str, ...]]:
+    """The body parts of the lexicon as stem tuples, as the matcher hears them."""
+    return frozenset(stems(" ".join(part)) for part in _body_part_openings())
+
+
+def _names_body_part(said: tuple[str, ...]) -> bool:
+    parts = _body_part_stems()
+    return any(said[i : i + n] in parts for i in range(len(said)) for n in (1, 2, 3))
 
 
 @cache
