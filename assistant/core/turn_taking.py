@@ -16,7 +16,7 @@ from importlib import resources
 from assistant.core.advice import Advice, advise
 from assistant.core.controls import Control, match_answer, match_control, normalize
 from assistant.core.decision import Decision
-from intents import load_lexicon
+from intents import load_index, load_lexicon
 from intents.templates import expand
 from intents.tokenize import stems, words
 
@@ -86,15 +86,10 @@ def _awaits_body_part(decision: Decision, heard: str) -> bool:
     return any(m.end == len(said) and m.name in TURNS.said_of_a_body_part for m in decision.matches)
 
 
-@cache
-def _body_part_stems() -> frozenset[tuple[str, ...]]:
-    """The body parts of the lexicon as stem tuples, as the matcher hears them."""
-    return frozenset(stems(" ".join(part)) for part in _body_part_openings())
-
-
 def _names_body_part(said: tuple[str, ...]) -> bool:
-    parts = _body_part_stems()
-    return any(said[i : i + n] in parts for i in range(len(said)) for n in (1, 2, 3))
+    """Whether a body part is said anywhere in ``said`` (stems), by the matcher's own trie."""
+    parts = load_index().body_parts
+    return any(parts.longest(said, i, frozenset(), 0, frozenset()) for i in range(len(said)))
 
 
 @cache
