@@ -4,7 +4,7 @@ Each corpus is a JSON Lines file in ``support/data``: one utterance per line wit
 must get. ``corpus`` is the development set (the lexicon was written and tuned with it); the
 ``heldout`` sets were never tuned on; ``dev2`` and the ``blind`` sets were written by someone who
 had seen neither the lexicon nor the corpus: ``dev2``, ``dev3`` (mostly red flags, said the
-many ways people describe them), ``dev4``, ``dev5``, ``dev6`` and ``dev7`` are tuned on, the blind
+many ways people describe them), ``dev4``, ``dev5``, ``dev6``, ``dev7`` and ``dev8`` are tuned on, the blind
 sets never are.
 """
 
@@ -28,6 +28,7 @@ CORPORA: dict[str, str] = {
     "dev5": "corpus_dev5.jsonl",
     "dev6": "corpus_dev6.jsonl",
     "dev7": "corpus_dev7.jsonl",
+    "dev8": "corpus_dev8.jsonl",
 }
 """Corpus names and their files."""
 
