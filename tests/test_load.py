@@ -98,6 +98,7 @@ def test_signals_and_urgencies_are_what_the_decision_expects() -> None:
         "diagnosed_condition",
         "postnatal_pain",
         "neurological",
+        "nerve_symptoms",
         "chronic_pain",
         "mobility",
     }

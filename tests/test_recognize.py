@@ -455,6 +455,10 @@ def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
         ("my shoulders are full of knots", ["muscle_tension"]),
         ("i get me greens", ["headache"]),
         ("i have no energy", ["fatigue"]),
+        # Lasting nerve symptoms are physiotherapy's, and not a known neurological condition.
+        ("my thumb has been tingling for about five weeks", ["nerve_symptoms"]),
+        ("it's just the wrist she sprained at netball", ["injury"]),
+        ("hoping someone could massage my calves", ["massage_request"]),
     ],
 )
 def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
@@ -468,6 +472,12 @@ def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
 def test_packaged_lexicon_hears_no_chest_pain_as_negated() -> None:
     matches = recognize("i don't have any chest pain", load_index())
     assert matches and all(m.negated for m in matches if m.kind in ("red_flag", "concern"))
+
+
+def test_said_to_be_no_problem_is_denied_but_never_a_red_flag() -> None:
+    matches = recognize("work stress is fine, the chest pain is fine now", load_index())
+    assert [m.negated for m in matches if m.name == "stress"] == [True]
+    assert [m.negated for m in matches if m.name == "heart_attack"] == [False]
 
 
 def test_moving_freely_denies_nothing() -> None:

@@ -49,6 +49,10 @@ _PHYSIO_WHY: dict[str, str] = {
         "Physiotherapists also work with conditions of the brain and nerves, "
         "helping movement, strength and balance."
     ),
+    "nerve_symptoms": (
+        "A physiotherapist can assess muscles, joints and nerves, and find what presses on "
+        "or irritates a nerve."
+    ),
     "chronic_pain": (
         "Physiotherapy helps people manage long-lasting pain with assessment, exercise "
         "and hands-on treatment."
