@@ -43,6 +43,7 @@ BLIND_SETS: dict[str, str] = {
     "blind_h": "corpus_blind_h.jsonl",
     "blind_i": "corpus_blind_i.jsonl",
     "blind_j": "corpus_blind_j.jsonl",
+    "blind_k": "corpus_blind_k.jsonl",
 }
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
@@ -57,7 +58,10 @@ blind_h before the dev6 round, by a writer given the same brief as dev6's but ot
 small-town speakers of Britain and the United States); blind_j during the dev7 round, by a
 writer who saw only the domain notes (office and trade workers, the old, carers, athletes,
 students, English as a second language), kept unread and scored once before the round's
-changes and once after."""
+changes and once after; blind_k after the dev8 round was finished, by a writer who saw only
+the domain notes (the American South and Midwest, Canada, the Caribbean, South Africa, learners
+of English whose first language is Polish, Spanish, Arabic or Mandarin; teenagers, pensioners,
+carers and parents, office, warehouse and delivery workers, nurses, musicians)."""
 
 
 @dataclass(frozen=True)
