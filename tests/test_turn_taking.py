@@ -27,6 +27,10 @@ LONGEST = 1.2
         ("yes", TURNS.unsure),  # a yes or a no ends quickest only as an answer (below)
         ("no", TURNS.unsure),
         ("repeat", TURNS.control),
+        # Controls that end on a word that leaves a description unfinished.
+        ("start over", TURNS.control),
+        ("slow down", TURNS.control),
+        ("speak up", TURNS.control),
         ("i twisted my ankle playing football", TURNS.complete),
         ("i feel stressed all the time", TURNS.complete),
         ("i have a pain in my", LONGEST),

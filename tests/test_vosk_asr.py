@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from assistant.adapters.sound import RECOGNITION_RATE
-from assistant.adapters.vosk_asr import Transcriber
+from assistant.adapters.vosk_asr import Transcriber, Transcript
 from assistant.adapters.wavio import read_16k_mono
+from assistant.core.turn_taking import TURNS, silence_to_end
 from support import audio
 from support.corpora import keyword_sentences
 from support.human_speech import librivox_clips
@@ -105,6 +106,29 @@ def test_stream_with_long_end_silence_keeps_a_pause_inside_one_utterance(
             texts.append(utterance.text)
     assert len(texts) == 1
     assert "neck" in texts[0].split() and "sleep" in texts[0].split()
+
+
+def test_a_closing_decode_that_only_adds_words_is_judged_by_them(
+    transcriber: Transcriber,
+) -> None:
+    # Vosk closed the segment with the last word the partial lagged behind on: the policy is
+    # asked about the closed words alone. One that dropped a word ("and") is doubted: both
+    # hearings are asked, and the longer wait wins.
+    asked: list[str] = []
+
+    def policy(heard: str) -> float:
+        asked.append(heard)
+        return silence_to_end(heard, 1.2)
+
+    stream = transcriber.stream(silence_needed=policy)
+    stream.segments = [Transcript("my back is killing me and both my legs are going numb")]
+    stream.closed_partial = "my back is killing me and both my legs are going"
+    assert stream._needed() == TURNS.complete
+    assert asked == ["my back is killing me and both my legs are going numb"]
+
+    stream.segments = [Transcript("my back is killing me beyond")]
+    stream.closed_partial = "my back is killing me and"
+    assert stream._needed() == 1.2
 
 
 def test_grammar_stream_only_hears_listed_phrases(transcriber: Transcriber, tmp_path: Path) -> None:

@@ -398,6 +398,12 @@ class StreamRecognizer:
         heard = self.partial()
         if self.last_partial or not self.segments or not self.closed_partial:
             return [heard]
+        closed = self.segments[-1].text.split()
+        shown = self.closed_partial.split()
+        if closed[: len(shown)] == shown:
+            # The closing decode only added the words the partial had not caught up with
+            # ("... my legs are going" -> "... going numb"): nothing was dropped to doubt.
+            return [heard]
         before = [*(s.text for s in self.segments[:-1]), self.closed_partial]
         return [heard, " ".join(before).strip()]
 

@@ -63,11 +63,13 @@ def silence_to_end(heard: str, longest: float, *, answering: bool = False) -> fl
     said = words(heard)
     if not said:
         return longest
-    if said[-1] in TURNS.unfinished_endings:
-        return longest
+    # A control first: "start over", "slow down" and "speak up" end on words that leave a
+    # description unfinished.
     control = match_control(heard)
     if control is not None and control not in (Control.YES, Control.NO):
         return min(TURNS.control, longest)
+    if said[-1] in TURNS.unfinished_endings:
+        return longest
     if answering and match_answer(heard) is not None:
         return min(TURNS.control, longest)
     decision = advise(heard).decision
