@@ -492,9 +492,12 @@ def test_a_corrupt_settings_file_is_spoken_and_left_alone(tmp_path: Path) -> Non
     captions = result.stdout.splitlines()
     assert "not valid TOML" in captions[0] and captions[-1] == GOODBYE
     played = np.frombuffer(bytes(recorder.data), dtype="<i2").astype(np.int16)
-    # Spoken first, path and all (the path comes out as noise); Vosk hears what it says of them.
+    # Spoken first, without the path (printed, it is there to read; spoken, it is noise).
+    assert str(settings) in warnings[0] and str(settings) not in captions[0]
     heard = hear_samples(played, SPEAKER_RATE).split()
-    assert any(word.startswith(("setting", "default")) for word in heard[:40]), heard
+    # Before the greeting, Vosk hears the message's own words (espeak's "settings" it mishears).
+    message_words = {"settings", "valid", "invalid", "default", "defaults", "file", "delete"}
+    assert len(message_words.intersection(heard[:30])) >= 2, heard
     assert settings.read_text() == "rate = = 1\n"  # not rewritten: nothing was changed
 
 

@@ -16,6 +16,7 @@ from assistant.adapters.settings_file import (
     default_path,
     load_settings,
     save_settings,
+    spoken_warning,
     to_toml,
 )
 from assistant.core.errors import UserError
@@ -114,6 +115,15 @@ def test_corrupt_file_gives_defaults_and_one_line_warning(tmp_path: Path) -> Non
     assert "\n" not in warning
     assert str(path) in warning
     assert "not valid TOML" in warning
+
+
+def test_the_spoken_warning_leaves_out_the_path(tmp_path: Path) -> None:
+    for path in (write(tmp_path / "s.toml", "rate = = 150\n"), tmp_path):
+        _, warning = load_settings(path)
+        assert warning is not None
+        spoken = spoken_warning(warning, path)
+        assert str(path) not in spoken and spoken.startswith(("Settings file", "Cannot read"))
+        assert spoken.endswith(warning.split(str(path), 1)[1])  # the rest word for word
 
 
 def test_corrupt_file_is_not_rewritten_by_loading(tmp_path: Path) -> None:

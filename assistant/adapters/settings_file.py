@@ -66,6 +66,15 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
     return settings, f"Settings file {path}: {'; '.join(problems)}. {_FIX_HINT}"
 
 
+def spoken_warning(warning: str, path: Path | None = None) -> str:
+    """The warning for the ear: without the file's path, which is printed beside it.
+
+    Read aloud, a path is a long run of "slash" and letters that hides the words that matter.
+    """
+    path = default_path() if path is None else path
+    return warning.replace(f" {path}", "")
+
+
 def to_toml(settings: Settings) -> str:
     """The settings as TOML text; keys that are None are left out (TOML has no null)."""
     values = {key: value for key, value in asdict(settings).items() if value is not None}

@@ -17,7 +17,7 @@ from typing import TextIO
 from assistant.adapters.devices import refresh_devices
 from assistant.adapters.microphone import Microphone
 from assistant.adapters.pyttsx3_speech import Synthesizer
-from assistant.adapters.settings_file import load_settings
+from assistant.adapters.settings_file import load_settings, spoken_warning
 from assistant.adapters.speaker import Renderer
 from assistant.adapters.transcript_log import TranscriptLog, logged_lines
 from assistant.adapters.vosk_asr import Transcriber
@@ -101,7 +101,7 @@ def _run_voice(
         )  # fmt: skip
         with contextlib.closing(conversation):
             if warning:
-                conversation.executor.say(Say(warning, "error"))
+                conversation.executor.say(Say(spoken_warning(warning), "error"))
             for notice in output.notices:  # a fallback to pyttsx3, or the screen-reader hint
                 conversation.executor.say(notice)
             return conversation.run()
