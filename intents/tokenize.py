@@ -17,6 +17,8 @@ from functools import lru_cache
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 # Punctuation that ends a sentence: typed text has it, Vosk never writes it.
 _SENTENCE_END = re.compile(r"[.!?;]")
+# A dropped g written with an apostrophe ("feelin'", "achin'"): the word it stands for.
+_DROPPED_G = re.compile(r"\b([^\W\d_]{2,}in)'(?![^\W_])")
 # Apostrophe look-alikes people's keyboards produce.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 
@@ -87,12 +89,30 @@ IRREGULAR: dict[str, str] = {
     "wasnae": "wasnt",
     "hasnae": "havent",
     "havenae": "havent",
+    # Caribbean English as typed ("mi cyaan sleep", "mih back ent injured", "fi weeks"): the
+    # words meet the English ones they stand for. "mi" is "my" as well as "me" and "I"; "my"
+    # is the one phrases turn on ("mi head", "mi foot").
+    "mi": "my",
+    "mih": "my",
+    "di": "the",
+    "cyaan": "cant",
+    "cyah": "cant",
+    "caan": "cant",
+    "nuh": "not",
+    "ent": "isnt",
+    "fi": "for",
+    "inna": "in",
+    "pon": "on",
+    "waan": "want",
 }
 
 # Forms kept exactly: "having a stroke" is not "had a stroke", and "note" is not "not"; a
 # wound or a bone that "healed" or "mended" is past, one still "healing" or "mending" is not;
 # a joint "moving freely" is not one "free" of something ("pain free" denies the pain).
-KEEP: frozenset[str] = frozenset({"having", "note", "notes", "noted", "healed", "mended", "freely"})
+# "chilled" is relaxed ("something chilled"), not "the chills" of a fever.
+KEEP: frozenset[str] = frozenset(
+    {"having", "note", "notes", "noted", "healed", "mended", "freely", "chilled"}
+)
 
 # Words of how a body feels whose degree forms mean the same sign: "the tightest neck",
 # "stiffer every morning", "my left arm is weaker". Only these: "chest" and "rest" end in
@@ -218,14 +238,19 @@ def stem(word: str) -> str:
     return w
 
 
+def _folded_words(text: str) -> str:
+    """``text`` folded, with a dropped g written back ("achin'" is "aching")."""
+    return _DROPPED_G.sub(r"\1g", fold(text))
+
+
 def words(text: str) -> list[str]:
     """The folded words of ``text`` (apostrophes kept), in order."""
-    return _WORD.findall(fold(text))
+    return _WORD.findall(_folded_words(text))
 
 
 def tokenize(text: str) -> tuple[Token, ...]:
     """Split ``text`` into tokens. Never raises; any string gives a (maybe empty) tuple."""
-    folded = fold(text)
+    folded = _folded_words(text)
     tokens = []
     last = 0
     for i, found in enumerate(_WORD.finditer(folded)):

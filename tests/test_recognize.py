@@ -459,6 +459,14 @@ def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
         ("my thumb has been tingling for about five weeks", ["nerve_symptoms"]),
         ("it's just the wrist she sprained at netball", ["injury"]),
         ("hoping someone could massage my calves", ["massage_request"]),
+        # The dev9 round: a dropped g, Caribbean English, relaxed by nature, aching all over.
+        ("i been sleepin' real bad", ["insomnia"]),
+        ("mi cyaan sleep at night", ["insomnia"]),
+        ("i'm a relaxed sort of person and my wrist is sprained", ["injury"]),
+        ("my whole body is sore from the move", ["body_soreness", "pain"]),
+        ("i need an hour of peace and quiet", ["relaxation"]),
+        ("the knee doesn't want to bend in the mornings", ["mobility"]),
+        ("i want to get my walking back", ["mobility"]),
     ],
 )
 def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:

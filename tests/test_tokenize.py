@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intents.tokenize import fold, stem, stems, tokenize
+from intents.tokenize import fold, stem, stems, tokenize, words
 
 
 def test_fold_ignores_case_accents_and_apostrophe_styles() -> None:
@@ -121,6 +121,37 @@ def test_degree_forms_of_how_a_body_feels_meet_the_plain_word(forms: list[str]) 
 @pytest.mark.parametrize("word", ["chest", "rest", "shoulder", "finger", "after", "water"])
 def test_words_ending_like_degree_forms_are_kept(word: str) -> None:
     assert stem(word) == word
+
+
+@pytest.mark.parametrize(
+    ("dropped", "written"),
+    [("feelin'", "feeling"), ("achin'", "aching"), ("nothin'", "nothing"), ("goin'", "going")],
+)
+def test_a_dropped_g_meets_the_written_word(dropped: str, written: str) -> None:
+    assert stems(f"my back's {dropped} bad") == stems(f"my back's {written} bad")
+    assert words(dropped) == [written]
+
+
+def test_an_apostrophe_inside_a_word_or_a_quote_is_not_a_dropped_g() -> None:
+    assert words("'in' she said") == ["in", "she", "said"]
+    assert words("the cousin's car") == ["the", "cousin's", "car"]
+
+
+@pytest.mark.parametrize(
+    ("caribbean", "english"),
+    [
+        ("mi cyaan sleep", "my can't sleep"),
+        ("mih back ent injured", "my back isn't injured"),
+        ("mi nuh stress", "my not stress"),
+        ("fi weeks inna mi arm", "for weeks in my arm"),
+    ],
+)
+def test_caribbean_words_meet_the_english_ones(caribbean: str, english: str) -> None:
+    assert stems(caribbean) == stems(english)
+
+
+def test_chilled_is_kept_apart_from_the_chills() -> None:
+    assert stem("chilled") != stem("chills")
 
 
 def test_healed_and_mended_stay_apart_from_still_healing_and_mending() -> None:

@@ -73,6 +73,7 @@ _MASSAGE_WHY: dict[str, str] = {
     "insomnia": "Massage relaxes body and mind, and people often seek it when sleep is poor.",
     "fatigue": "People often seek massage for general tiredness and a sense of well-being.",
     "soreness": "Massage relaxes sore muscles and gets the blood flowing.",
+    "body_soreness": "Massage relaxes aching muscles all over and gets the blood flowing.",
     "circulation": "Massage stimulates blood flow to the tissues.",
 }
 _MASSAGE_WHY_DEFAULT = "Massage relaxes muscles and eases tension."
