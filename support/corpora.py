@@ -45,6 +45,7 @@ BLIND_SETS: dict[str, str] = {
     "blind_i": "corpus_blind_i.jsonl",
     "blind_j": "corpus_blind_j.jsonl",
     "blind_k": "corpus_blind_k.jsonl",
+    "blind_l": "corpus_blind_l.jsonl",
 }
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
@@ -62,7 +63,11 @@ students, English as a second language), kept unread and scored once before the 
 changes and once after; blind_k after the dev8 round was finished, by a writer who saw only
 the domain notes (the American South and Midwest, Canada, the Caribbean, South Africa, learners
 of English whose first language is Polish, Spanish, Arabic or Mandarin; teenagers, pensioners,
-carers and parents, office, warehouse and delivery workers, nurses, musicians)."""
+carers and parents, office, warehouse and delivery workers, nurses, musicians); blind_l after
+the dev9 round was finished, by a writer who saw only the domain notes (the North of England and
+the Midlands, New York and Boston, the US Midwest, Hispanic Americans switching into Spanish,
+learners of English whose first language is Arabic or Russian, teenagers and people in their
+twenties)."""
 
 
 @dataclass(frozen=True)
