@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from intents.index import LexiconIndex, PhraseTrie
 from intents.models import Concern, Kind, Lexicon, Match, Phrasing, RedFlag, Term, Urgency
-from intents.tokenize import Token, tokenize
+from intents.tokenize import Token, stem, tokenize
 
 _KIND_ORDER: dict[Kind, int] = {"red_flag": 0, "concern": 1, "contraindication": 2, "symptom": 3}
 _MAX_RULE_PASSES = 4
@@ -158,7 +158,7 @@ def _apply_negation(
         # Inside a phrase ("can't sleep", "no energy") negation words belong to that phrase.
         if not any(covered[i:end]):
             if "before" in payload:
-                negated = _negate_forward(keys, end, starts, lexicon, breaks)
+                negated = _negate_forward(keys, end, starts, lexicon, breaks, index.negation)
                 if negated and _habitual(keys, i, max(h.end for h in negated), lexicon):
                     for h in negated:
                         h.only_after = True  # negated, yet still a part of red-flag rules
@@ -181,14 +181,23 @@ def _habitual(keys: Sequence[str], start: int, end: int, lexicon: Lexicon) -> bo
     return False
 
 
+# After these "my" is what is had, not a new subject: "i don't have my nerves any more".
+_HAVE = frozenset(stem(word) for word in ("have", "get"))
+
+
 def _negate_forward(
     keys: Sequence[str],
     j: int,
     starts: dict[int, list[_Hit]],
     lexicon: Lexicon,
     breaks: frozenset[int],
+    negations: PhraseTrie,
 ) -> list[_Hit]:
-    """Negate the matches within reach after a negation ending at ``j``; return them."""
+    """Negate the matches within reach after a negation ending at ``j``; return them.
+
+    A match that itself opens with a negation ("no feeling in my feet", "can't sleep") is
+    kept: "i ain't got no feeling in my feet" says the feeling is gone (negative concord).
+    """
     neg = lexicon.negation
     negated: list[_Hit] = []
     widest = max(neg.window, neg.red_flag_window)
@@ -197,7 +206,7 @@ def _negate_forward(
     while j < n:
         if j in breaks or keys[j] in neg.clause_starts:
             return negated  # also before a phrase that starts with one: "no injury, i'm just sore"
-        if (negated or count) and keys[j] in neg.list_ends:
+        if keys[j] in neg.list_ends and (negated or (count and keys[j - 1] not in _HAVE)):
             return negated  # a new subject after what was denied: "no numb bits, my back ..."
         here = starts.get(j, [])
         reached = [
@@ -205,6 +214,9 @@ def _negate_forward(
             for h in here
             if count <= (neg.red_flag_window if h.term.kind == "red_flag" else neg.window)
         ]
+        opening = negations.longest(keys, j, frozenset(), 0, frozenset()) if reached else None
+        if opening is not None and "before" in opening[1]:
+            reached = []
         if reached:
             stop = max(h.end for h in reached)
             for p in range(j, stop):  # and whatever is said inside them ("chest pain" holds "pain")

@@ -19,6 +19,8 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?;]")
 # A dropped g written with an apostrophe ("feelin'", "achin'"): the word it stands for.
 _DROPPED_G = re.compile(r"\b([^\W\d_]{2,}in)'(?![^\W_])")
+# "an'" is "and" (Scots, Irish and much else); without this it would read as "an".
+_AN_AND = re.compile(r"\ban'(?![^\W_])")
 # Apostrophe look-alikes people's keyboards produce.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 
@@ -104,6 +106,22 @@ IRREGULAR: dict[str, str] = {
     "inna": "in",
     "pon": "on",
     "waan": "want",
+    # Scots as typed ("banged ma heid", "a sair heid", "an' noo"): the English words.
+    "heid": "head",
+    "heidache": "headache",
+    "heidaches": "headache",
+    "ma": "my",
+    "sair": "sore",
+    "noo": "now",
+    "gaun": "going",
+    "aw": "all",
+    "wi": "with",
+    "ahve": "ive",
+    "ahm": "im",
+    # "Me" for "my" in much of England, Ireland and Australia goes with it: "wet meself".
+    "meself": "myself",
+    # "Swole up": swollen, in American speech.
+    "swole": "swell",
 }
 
 # Forms kept exactly: "having a stroke" is not "had a stroke", and "note" is not "not"; a
@@ -240,7 +258,7 @@ def stem(word: str) -> str:
 
 def _folded_words(text: str) -> str:
     """``text`` folded, with a dropped g written back ("achin'" is "aching")."""
-    return _DROPPED_G.sub(r"\1g", fold(text))
+    return _AN_AND.sub("and", _DROPPED_G.sub(r"\1g", fold(text)))
 
 
 def words(text: str) -> list[str]:

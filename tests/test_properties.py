@@ -37,6 +37,10 @@ def _plain_concern_phrases() -> list[str]:
         for phrase in concern.phrases:
             if not _PLAIN.match(phrase) or set(phrase.split()) & _NEGATION_WORDS:
                 continue
+            if phrase.split()[0] in _LX.negation.list_ends:
+                # "no, my nerves are shot" is no denial: a possessive after a negation starts
+                # a new subject, so "no my nerves" is not the negated phrase.
+                continue
             heard = {m.name for m in recognize(phrase, _INDEX) if m.kind == "concern"}
             if heard == {concern.name}:
                 found.append(phrase)

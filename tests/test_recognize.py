@@ -467,6 +467,14 @@ def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
         ("i need an hour of peace and quiet", ["relaxation"]),
         ("the knee doesn't want to bend in the mornings", ["mobility"]),
         ("i want to get my walking back", ["mobility"]),
+        # The dev10 round: Scots words, slang for an injury, more ways to say it.
+        ("ah've had a sair heid aw day", ["headache"]),
+        ("i busted my knee skateboarding", ["injury"]),
+        ("my elbow's been giving me gyp for ages", ["pain", "chronic_pain"]),
+        ("i can't manage the stairs any more", ["mobility"]),
+        ("it's getting harder to get in and out of the car", ["mobility"]),
+        ("i'm wore out from double shifts", ["fatigue"]),
+        ("the doctor says i have arthrosis in my hip", ["diagnosed_condition"]),
     ],
 )
 def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
@@ -486,6 +494,18 @@ def test_said_to_be_no_problem_is_denied_but_never_a_red_flag() -> None:
     matches = recognize("work stress is fine, the chest pain is fine now", load_index())
     assert [m.negated for m in matches if m.name == "stress"] == [True]
     assert [m.negated for m in matches if m.name == "heart_attack"] == [False]
+
+
+def test_a_negation_before_a_phrase_that_is_itself_negative_keeps_it() -> None:
+    # Negative concord: "ain't got no feeling" says the feeling is gone.
+    matches = recognize("i ain't got no feeling in my feet", load_index())
+    assert any(m.name == "feet_numb" and not m.negated for m in matches)
+
+
+def test_what_is_had_after_a_negation_is_denied() -> None:
+    # "my" after "have" is what is had, not a new subject ("no pain, my knee is fine").
+    matches = recognize("i don't have my nerves any more", load_index())
+    assert [m.negated for m in matches if m.name == "stress"] == [True]
 
 
 def test_moving_freely_denies_nothing() -> None:

@@ -144,6 +144,7 @@ def test_an_apostrophe_inside_a_word_or_a_quote_is_not_a_dropped_g() -> None:
         ("mih back ent injured", "my back isn't injured"),
         ("mi nuh stress", "my not stress"),
         ("fi weeks inna mi arm", "for weeks in my arm"),
+        ("banged ma heid an' noo it's sair", "banged my head and now it's sore"),
     ],
 )
 def test_caribbean_words_meet_the_english_ones(caribbean: str, english: str) -> None:
