@@ -47,6 +47,7 @@ BLIND_SETS: dict[str, str] = {
     "blind_j": "corpus_blind_j.jsonl",
     "blind_k": "corpus_blind_k.jsonl",
     "blind_l": "corpus_blind_l.jsonl",
+    "blind_m": "corpus_blind_m.jsonl",
 }
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
@@ -68,7 +69,11 @@ carers and parents, office, warehouse and delivery workers, nurses, musicians); 
 the dev9 round was finished, by a writer who saw only the domain notes (the North of England and
 the Midlands, New York and Boston, the US Midwest, Hispanic Americans switching into Spanish,
 learners of English whose first language is Arabic or Russian, teenagers and people in their
-twenties)."""
+twenties; scored once after that round and once after the dev10 round); blind_m after the dev10
+round was finished, by a writer who saw only the domain notes (Northern Ireland, Cornwall and
+Devon, Wales, New England, Appalachia, Hawaii and the Pacific Northwest, Singapore and Malaysia,
+Ghana and Kenya, learners of English whose first language is Korean, Japanese, Greek or Dutch,
+carers, people in a hurry or upset)."""
 
 
 @dataclass(frozen=True)
