@@ -99,6 +99,9 @@ class Negation:
     list_ends: frozenset[str] = frozenset()
     """Stems that end a list of negated things once one was negated: a new subject ("no
     numbness, my back seizes up" denies the numbness, not the back)."""
+    had_after: frozenset[str] = frozenset()
+    """Stems after which a list end is what is had, not a new subject ("i don't have my
+    nerves" denies the nerves)."""
     window: int = 5
     """How many words after a negation a concern may start and still be negated."""
     red_flag_window: int = 3

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from intents.index import LexiconIndex, PhraseTrie
 from intents.models import Concern, Kind, Lexicon, Match, Phrasing, RedFlag, Term, Urgency
-from intents.tokenize import Token, stem, tokenize
+from intents.tokenize import Token, tokenize
 
 _KIND_ORDER: dict[Kind, int] = {"red_flag": 0, "concern": 1, "contraindication": 2, "symptom": 3}
 _MAX_RULE_PASSES = 4
@@ -181,10 +181,6 @@ def _habitual(keys: Sequence[str], start: int, end: int, lexicon: Lexicon) -> bo
     return False
 
 
-# After these "my" is what is had, not a new subject: "i don't have my nerves any more".
-_HAVE = frozenset(stem(word) for word in ("have", "get"))
-
-
 def _negate_forward(
     keys: Sequence[str],
     j: int,
@@ -206,7 +202,7 @@ def _negate_forward(
     while j < n:
         if j in breaks or keys[j] in neg.clause_starts:
             return negated  # also before a phrase that starts with one: "no injury, i'm just sore"
-        if keys[j] in neg.list_ends and (negated or (count and keys[j - 1] not in _HAVE)):
+        if keys[j] in neg.list_ends and (negated or (count and keys[j - 1] not in neg.had_after)):
             return negated  # a new subject after what was denied: "no numb bits, my back ..."
         here = starts.get(j, [])
         reached = [

@@ -257,7 +257,8 @@ def stem(word: str) -> str:
 
 
 def _folded_words(text: str) -> str:
-    """``text`` folded, with a dropped g written back ("achin'" is "aching")."""
+    """``text`` folded, with a dropped g written back ("achin'" is "aching") and "an'" as
+    "and"."""
     return _AN_AND.sub("and", _DROPPED_G.sub(r"\1g", fold(text)))
 
 
