@@ -21,7 +21,7 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,6 +156,29 @@ def run_python(
     )
 
 
+def put_in_place(path: Path, make: Callable[[Path], object]) -> None:
+    """Put a new folder or FIFO, made by ``make``, where ``path`` is (a device unplugged or
+    plugged in again), with no moment where nothing is there.
+
+    The assistant keeps retrying the device meanwhile, and ALSA's file plugin creates a plain
+    file where nothing is: removing the old node and then making the new one races with it.
+    So the new node is made beside it and renamed over it; what cannot be renamed over (a
+    folder over a FIFO or a file, anything over a folder) is removed and the rename tried again.
+    """
+    fresh = path.with_name(f"{path.name}.new")
+    make(fresh)
+    for _ in range(1000):
+        try:
+            os.rename(fresh, path)
+            return
+        except OSError:
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            else:
+                path.unlink(missing_ok=True)
+    raise RuntimeError(f"could not put a new node at {path}")
+
+
 class FifoReader:
     """Reads a FIFO in a thread: the other end (a device) can write only as fast as we read.
 
@@ -201,8 +224,7 @@ class FifoReader:
                     if self.then == "close":
                         # Gone, like an unplugged device: opening it again fails at once
                         # (a FIFO's open would instead wait for a reader that never comes).
-                        self.path.unlink()
-                        self.path.mkdir()
+                        put_in_place(self.path, Path.mkdir)
                         return
                     if self.then in ("hold", "pause"):
                         self._release.wait(60)

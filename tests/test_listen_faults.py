@@ -33,7 +33,7 @@ from support.audio import silence
 from support.faults import SPEAKER_RATE
 from support.judge import hear_samples
 from support.speech import espeak_to_raw16k
-from support.virtual_audio import make_virtual_audio, open_fifo_reader
+from support.virtual_audio import make_virtual_audio, open_fifo_reader, put_in_place
 
 VOICE = "en-us+f1"  # the test voice Vosk hears best (see support/speech.py)
 GAP = 3.0  # seconds the assistant gets to answer before the person speaks again
@@ -302,8 +302,7 @@ def test_a_speaker_lost_mid_conversation_is_noted_once_and_used_again_when_back(
         assert gone.reached.wait(60)
         assert notes.wait_for("Lost the speaker")
         # Plug it back in.
-        audio.speaker_output.rmdir()
-        os.mkfifo(audio.speaker_output)
+        put_in_place(audio.speaker_output, os.mkfifo)
         back = open_fifo_reader(audio.speaker_output, limit=10**12)
         assert process.wait(timeout=90) == 0
     finally:
