@@ -7,6 +7,7 @@ from pathlib import Path
 
 from support.audio import silence
 from support.speech import espeak_to_raw16k
+from support.spoken_phrases import INJURY
 from support.virtual_audio import make_virtual_audio, run_python
 
 VOICE = "en-us+f1"  # the test voice Vosk hears best (see support/speech.py)
@@ -45,7 +46,7 @@ def test_the_lexicon_is_built_in_the_background_once_listening_has_begun(
     tmp_path: Path,
 ) -> None:
     speech = silence(1.0)
-    for text in ("i twisted my ankle", "goodbye"):
+    for text in (INJURY, "goodbye"):
         speech += espeak_to_raw16k(text, VOICE) + silence(3.0)
     audio = make_virtual_audio(tmp_path, speech)
     env = {**audio.env, "THERAPY_ASSISTANT_CONFIG": str(tmp_path / "settings.toml")}

@@ -95,12 +95,11 @@ def test_no_download_code_is_imported(args: list[str], forbidden: tuple[str, ...
 
 def test_a_spoken_conversation_works_offline(tmp_path: Path) -> None:
     from support.audio import silence
-    from support.speech import espeak_to_raw16k
+    from support.spoken_phrases import STRESS, says
     from support.virtual_audio import make_virtual_audio
 
-    speech = silence(1) + espeak_to_raw16k("i feel very stressed", "en-us+f1") + silence(3)
-    speech += espeak_to_raw16k("no", "en-us+f1") + silence(3)  # to the safety check
-    audio = make_virtual_audio(tmp_path, speech + espeak_to_raw16k("goodbye", "en-us+f1"))
+    speech = silence(1) + says(STRESS) + silence(3) + says("no") + silence(3)  # to the safety check
+    audio = make_virtual_audio(tmp_path, speech + says("goodbye"))
     env = {**audio.env, "THERAPY_ASSISTANT_CONFIG": str(tmp_path / "settings.toml")}
     result = subprocess.run(
         ["unshare", "--net", sys.executable, "-m", "assistant", "listen"],

@@ -21,11 +21,11 @@ from assistant.core.dialogue import GOODBYE
 from support import REPO
 from support.audio import silence
 from support.judge import hear_wav
-from support.speech import espeak_to_raw16k, espeak_wav_file
+from support.speech import espeak_wav_file
+from support.spoken_phrases import INJURY, says
 from support.virtual_audio import VirtualAudio, make_virtual_audio
 
-VOICE = "en-us+f1"
-ANKLE = "i twisted my ankle"
+ANKLE = INJURY
 WATCHED = ("home", "config", "data", "cache", "state", "tmp", "cwd")
 SETTINGS = Path("config/therapy-assistant/settings.toml")
 
@@ -80,7 +80,7 @@ def _private(folder: Path, mic_pcm: bytes = b"") -> Private:
 def _conversation(*utterances: str) -> bytes:
     audio = silence(1.0)
     for text in utterances:
-        audio += espeak_to_raw16k(text, VOICE) + silence(3.0)
+        audio += says(text) + silence(3.0)
     return audio
 
 

@@ -29,6 +29,7 @@ from support.corpora import SpokenRedFlag, spoken_red_flags
 from support.faults import SPEAKER_RATE, SpeakerRecorder
 from support.judge import hear_samples
 from support.speech import espeak_samples, espeak_to_raw16k
+from support.spoken_phrases import CHEST_PAIN
 from support.virtual_audio import make_virtual_audio
 
 TABLE = REPO.parent / "shared" / "domain" / "red-flags.md"
@@ -112,7 +113,7 @@ def test_former_typed_gap_escalates(phrasing: SpokenRedFlag) -> None:
 
 
 def test_a_red_flag_in_a_spoken_conversation_is_said_first_and_aloud(tmp_path: Path) -> None:
-    speech = silence(1) + espeak_to_raw16k("my chest hurts", SPOKEN_VOICE) + silence(3.0)
+    speech = silence(1) + espeak_to_raw16k(CHEST_PAIN, SPOKEN_VOICE) + silence(3.0)
     speech += espeak_to_raw16k("goodbye", SPOKEN_VOICE)
     audio = make_virtual_audio(tmp_path, speech, speaker_fifo=True)
     recorder = SpeakerRecorder(audio.speaker_output, realtime=False)

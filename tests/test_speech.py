@@ -26,6 +26,7 @@ from support.judge import hear_samples
 from support.metrics import keyword_recall
 from support.speech import espeak_to_raw16k
 from support.speech_dispatcher import FILE_RATE, MonitorRecorder, PrivateDispatcher
+from support.spoken_phrases import INJURY
 from support.virtual_audio import make_virtual_audio
 
 # Debian's client ends its reading thread with sys.exit() once a connection is closed: Python's
@@ -179,7 +180,7 @@ def test_a_spoken_conversation_through_the_daemon_is_half_duplex_and_stop_cancel
     # while the long reply is said; and "goodbye" for real.
     person = (
         silence(2.0) + espeak_to_raw16k("goodbye", VOICE) + silence(8.0)
-        + espeak_to_raw16k("i twisted my ankle", VOICE) + silence(5.0)
+        + espeak_to_raw16k(INJURY, VOICE) + silence(5.0)
         + espeak_to_raw16k("stop", VOICE) + silence(6.0)
         + espeak_to_raw16k("goodbye", VOICE)
     )  # fmt: skip
@@ -198,7 +199,7 @@ def test_a_spoken_conversation_through_the_daemon_is_half_duplex_and_stop_cancel
     captions = result.stdout.splitlines()
     notes = result.stderr.splitlines()
     heard = [note for note in notes if "heard:" in note]
-    assert heard and "ankle" in heard[0], notes  # not the "goodbye" said over the greeting
+    assert heard and "knee" in heard[0], notes  # not the "goodbye" said over the greeting
     reply = next(line for line in captions if "physiotherapy is" in line)
     assert captions[0] == GREETING and captions[-1] == GOODBYE
     assert captions[captions.index(reply) + 1] == STOPPED, captions

@@ -20,6 +20,7 @@ from support.audio import silence
 from support.judge import hear_wav
 from support.metrics import keyword_recall
 from support.speech import espeak_to_raw16k
+from support.spoken_phrases import INJURY, NOT_SURE, STRESS
 from support.virtual_audio import VirtualAudio, make_virtual_audio
 
 VOICE = "en-us+f1"  # the test voice Vosk hears best (see support/speech.py)
@@ -50,8 +51,8 @@ def conversation(
 ) -> tuple[subprocess.CompletedProcess[str], Path, VirtualAudio]:
     folder = tmp_path_factory.mktemp("conversation")
     speech = _person_says(
-        "um i am not sure",
-        "i twisted my ankle",
+        NOT_SURE,
+        INJURY,
         "no",
         "repeat",
         "slower",
@@ -79,7 +80,7 @@ def test_unclear_answer_gets_a_clarifying_question_then_advice(conversation) -> 
     advice = [line for line in captions if "physiotherapy is" in line]
     assert len(advice) == 2  # the recommendation and its repeat
     assert advice[0] == advice[1]
-    assert "ankle" in advice[0]
+    assert "knee" in advice[0]
 
 
 def test_slower_and_tell_me_more_work_by_voice(conversation) -> None:  # type: ignore[no-untyped-def]
@@ -104,7 +105,7 @@ def test_saved_reply_is_the_reply_when_heard_again(conversation) -> None:  # typ
 
 
 def test_replies_are_played_on_the_speaker_with_tones(tmp_path: Path) -> None:
-    audio = make_virtual_audio(tmp_path, _person_says("i feel very stressed", "no", "goodbye"))
+    audio = make_virtual_audio(tmp_path, _person_says(STRESS, "no", "goodbye"))
     result = _listen(audio)
     assert result.returncode == 0, result.stderr
     played = audio.speaker_samples()
