@@ -6,11 +6,8 @@ import json
 from pathlib import Path
 
 from support.audio import silence
-from support.speech import espeak_to_raw16k
-from support.spoken_phrases import INJURY
+from support.spoken_phrases import INJURY, says
 from support.virtual_audio import make_virtual_audio, run_python
-
-VOICE = "en-us+f1"  # the test voice Vosk hears best (see support/speech.py)
 
 # The real conversation, with the real advice function wrapped to record who called it when.
 _CONVERSATION = """
@@ -47,7 +44,7 @@ def test_the_lexicon_is_built_in_the_background_once_listening_has_begun(
 ) -> None:
     speech = silence(1.0)
     for text in (INJURY, "goodbye"):
-        speech += espeak_to_raw16k(text, VOICE) + silence(3.0)
+        speech += says(text) + silence(3.0)
     audio = make_virtual_audio(tmp_path, speech)
     env = {**audio.env, "THERAPY_ASSISTANT_CONFIG": str(tmp_path / "settings.toml")}
     result = run_python(_CONVERSATION, env, timeout=120)

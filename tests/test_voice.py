@@ -19,11 +19,9 @@ from support import REPO
 from support.audio import silence
 from support.judge import hear_wav
 from support.metrics import keyword_recall
-from support.speech import espeak_to_raw16k
-from support.spoken_phrases import INJURY, NOT_SURE, STRESS
+from support.spoken_phrases import INJURY, NOT_SURE, STRESS, says
 from support.virtual_audio import VirtualAudio, make_virtual_audio
 
-VOICE = "en-us+f1"  # the test voice Vosk hears best (see support/speech.py)
 GAP_SECONDS = 3.0  # time the assistant gets to answer before the person speaks again
 
 
@@ -31,7 +29,7 @@ def _person_says(*utterances: str) -> bytes:
     """What the virtual microphone hears: each utterance, then a pause for the reply."""
     audio = silence(1.0)
     for text in utterances:
-        audio += espeak_to_raw16k(text, VOICE) + silence(GAP_SECONDS)
+        audio += says(text) + silence(GAP_SECONDS)
     return audio
 
 
@@ -129,7 +127,7 @@ def test_assistant_saying_stop_does_not_stop_itself(transcriber) -> None:  # typ
 def test_person_saying_stop_is_a_barge_in(transcriber) -> None:  # type: ignore[no-untyped-def]
     # The microphone has been running while the assistant spoke, so the word is not at the
     # very start of the stream.
-    pcm = silence(0.5) + espeak_to_raw16k("stop", VOICE) + silence(1.0)
+    pcm = silence(0.5) + says("stop") + silence(1.0)
     barge_in = BargeIn(transcriber.stream(grammar=[BARGE_IN_WORD], end_silence=0.3))
     assert any(barge_in.feed(pcm[i : i + 3200]) for i in range(0, len(pcm), 3200))
 
