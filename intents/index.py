@@ -198,11 +198,19 @@ class LexiconIndex:
         )
 
     @cached_property
+    def not_body_parts(self) -> PhraseTrie:
+        """Phrases with a body-part word in them that name no body part ("six weeks back")."""
+        templates = self.lexicon.lists.get("not_body_part", ())
+        return PhraseTrie.of(
+            [(template, ("not_body_part",)) for template in templates], self.lexicon.lists
+        )
+
+    @cached_property
     def terms(self) -> dict[str, Term]:
         """Every term by name."""
         return {term.name: term for term in self.lexicon.terms()}
 
     def build(self) -> LexiconIndex:
         """Build every trie now (a bad template raises TemplateError here, not mid-sentence)."""
-        _ = self.families, self.negation, self.negation_starts, self.body_parts
+        _ = self.families, self.negation, self.negation_starts, self.body_parts, self.not_body_parts
         return self

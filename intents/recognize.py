@@ -14,7 +14,8 @@ Pure functions, no I/O. The steps, in order:
    negation. Negation never reaches into another sentence ("No fever. Stressed though.");
 4. rules: terms heard through combinations ("headache" + "fever" + "stiff neck");
 5. each match notes the body part it is about (its site), said in it or near it in its clause,
-   so the decision can tell tension in the injured knee from tension in the shoulders.
+   so the decision can tell tension in the injured knee from tension in the shoulders (a
+   time said with a body-part word, "six weeks back", names none).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from intents.tokenize import Token, tokenize
 
 _KIND_ORDER: dict[Kind, int] = {"red_flag": 0, "concern": 1, "contraindication": 2, "symptom": 3}
 _MAX_RULE_PASSES = 4
+_NO_STEM = " "
+"""Stands in for a word that must match nothing (no stem holds a space; "" ends a phrase)."""
 _SIGNS: frozenset[Kind] = frozenset({"symptom"})
 """Families whose phrases are signs, not meanings: every sign said is heard, also where their
 phrases overlap, while for meanings only the longest reading counts ("knee replacement", not
@@ -57,7 +60,8 @@ def recognize(text: str, index: LexiconIndex) -> list[Match]:
     keys = [t.stem for t in tokens]
     hits = _find_phrases(keys, index)
     _apply_negation(keys, hits, index, breaks)
-    matches = [_to_match(h, tokens, keys, index, breaks) for h in hits]
+    part_keys = _without_false_parts(keys, index)
+    matches = [_to_match(h, tokens, keys, part_keys, index, breaks) for h in hits]
     soft = {id(m) for m, h in zip(matches, hits, strict=True) if h.only_after}
     matches.extend(_apply_rules(matches, lexicon, soft, _clauses(tokens, keys, breaks, lexicon)))
     matches.sort(key=lambda m: (m.start, m.end, _KIND_ORDER[m.kind], m.name))
@@ -249,15 +253,34 @@ def _negate_backward(
             h.negated = True
 
 
+def _without_false_parts(keys: Sequence[str], index: LexiconIndex) -> list[str]:
+    """The stems, with those of phrases that only look like a body part blanked out ("a few
+    weeks back" is a time, not the back), for finding the body part a match is about."""
+    masked = list(keys)
+    i = 0
+    while i < len(keys):
+        found = index.not_body_parts.longest(keys, i, frozenset(), 0, frozenset())
+        if found is None:
+            i += 1
+            continue
+        masked[i : found[0]] = [_NO_STEM] * (found[0] - i)
+        i = found[0]
+    return masked
+
+
 def _to_match(
     hit: _Hit,
     tokens: Sequence[Token],
     keys: Sequence[str],
+    part_keys: Sequence[str],
     index: LexiconIndex,
     breaks: frozenset[int],
 ) -> Match:
+    """``part_keys`` are the stems to find body parts in (see :func:`_without_false_parts`)."""
     phrasing = index.lexicon.phrasing
-    start, end = _attach_body_part(hit.start, hit.end, tokens, keys, index.body_parts, phrasing)
+    start, end = _attach_body_part(
+        hit.start, hit.end, tokens, part_keys, index.body_parts, phrasing
+    )
     lead = _lead_in(start, keys, phrasing)
     term = hit.term
     return Match(
@@ -273,7 +296,7 @@ def _to_match(
         requests_massage=term.requests_massage if isinstance(term, Concern) else False,
         label=term.label,
         said=_text(tokens, lead, end),
-        site=_site(start, end, keys, index.body_parts, index.lexicon, breaks),
+        site=_site(start, end, part_keys, index.body_parts, index.lexicon, breaks),
     )
 
 

@@ -475,6 +475,11 @@ def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
         ("it's getting harder to get in and out of the car", ["mobility"]),
         ("i'm wore out from double shifts", ["fatigue"]),
         ("the doctor says i have arthrosis in my hip", ["diagnosed_condition"]),
+        # The dev11 round: a goal of function, worry said by what it does, a kind of massage.
+        ("i want to be able to kneel down in the garden again", ["mobility"]),
+        ("i'd like better movement in my ankles", ["mobility"]),
+        ("the worry is eating me up", ["stress"]),
+        ("i fancy a firm sports massage", ["massage_request"]),
     ],
 )
 def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
@@ -483,6 +488,17 @@ def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
         dict.fromkeys(m.name for m in recognize(text, lx) if not m.negated and m.kind == "concern")
     )
     assert got == expected
+
+
+def test_a_time_that_looks_like_a_body_part_is_not_one() -> None:
+    lx = load_index()
+
+    def site(text: str, name: str) -> str:
+        return next(m.site for m in recognize(text, lx) if m.name == name)
+
+    assert site("bunion surgery six weeks back", "surgery") == ""
+    assert site("i had surgery a while back", "surgery") == ""
+    assert site("i had surgery on my back six weeks ago", "surgery") == "back"
 
 
 def test_packaged_lexicon_hears_no_chest_pain_as_negated() -> None:
