@@ -49,6 +49,7 @@ BLIND_SETS: dict[str, str] = {
     "blind_k": "corpus_blind_k.jsonl",
     "blind_l": "corpus_blind_l.jsonl",
     "blind_m": "corpus_blind_m.jsonl",
+    "blind_n": "corpus_blind_n.jsonl",
 }
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
@@ -74,7 +75,13 @@ twenties; scored once after that round and once after the dev10 round); blind_m 
 round was finished, by a writer who saw only the domain notes (Northern Ireland, Cornwall and
 Devon, Wales, New England, Appalachia, Hawaii and the Pacific Northwest, Singapore and Malaysia,
 Ghana and Kenya, learners of English whose first language is Korean, Japanese, Greek or Dutch,
-carers, people in a hurry or upset)."""
+carers, people in a hurry or upset); blind_n after the dev11 round was finished, by a writer
+who saw only the domain notes (Glasgow and Aberdeen, Yorkshire and the Black Country, London,
+Jamaica and Trinidad, Pakistan and Bangladesh, Hong Kong, Malta, Texas, Oklahoma and California,
+Quebec, South Australia and Queensland, Zimbabwe and Uganda, learners of English whose first
+language is Portuguese, Turkish, Vietnamese, Italian, French, German, Hungarian or Swahili;
+farmers, chefs, hairdressers, teachers, drivers, builders, parents, grandparents, gamers,
+dancers, people anxious, vague or in a hurry)."""
 
 
 @dataclass(frozen=True)
