@@ -1,14 +1,14 @@
 """What the scripted person says in the hands-free tests, in one place, with a check that each
 line is heard well clear of the edge.
 
-A conversation scripted on the virtual microphone hangs or goes astray when one line is misheard,
-and whether a line is heard right can depend on the machine: the same espeak-ng audio went
-through the same model as "i feel very stressed" here and "i feel married trashed" on another
-machine, and after the dev11 lexicon round the adapted model heard "i feel stressed" as "i feel
-trashed" in every nudged copy. Such a line is near the edge: moved by a fraction of a frame or made a little louder or
-quieter, it is often misheard here too. So the lines the tests speak are chosen among those
-heard right under every such small change (``nudged``), and tests/test_spoken_phrases.py
-keeps them so.
+A conversation scripted on the virtual microphone hangs or goes astray when one line is
+misheard, and whether a line is heard right can depend on the machine: the same espeak-ng audio
+went through the same model as "i feel very stressed" here and "i feel married trashed" on
+another machine, and after the dev11 lexicon round the adapted model heard "i feel stressed" as
+"i feel trashed" in every nudged copy. Such a line is near the edge: moved by a fraction of a
+frame or made a little louder or quieter, it is often misheard here too. So the lines the tests
+speak are chosen among those heard right under every such small change (``nudged``), and
+tests/test_spoken_phrases.py keeps them so.
 """
 
 from __future__ import annotations
