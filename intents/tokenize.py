@@ -108,8 +108,10 @@ IRREGULAR: dict[str, str] = {
     "waan": "want",
     # Scots as typed ("banged ma heid", "a sair heid", "an' noo"): the English words.
     "heid": "head",
+    "heids": "head",
     "heidache": "headache",
     "heidaches": "headache",
+    "nae": "no",
     "ma": "my",
     "sair": "sore",
     "noo": "now",
@@ -118,6 +120,9 @@ IRREGULAR: dict[str, str] = {
     "wi": "with",
     "ahve": "ive",
     "ahm": "im",
+    # Geordie as typed ("me heed's banging"): the head.
+    "heed": "head",
+    "heeds": "head",
     # "Me" for "my" in much of England, Ireland and Australia goes with it: "wet meself".
     "meself": "myself",
     # "Swole up": swollen, in American speech.

@@ -480,6 +480,16 @@ def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
         ("i'd like better movement in my ankles", ["mobility"]),
         ("the worry is eating me up", ["stress"]),
         ("i fancy a firm sports massage", ["massage_request"]),
+        # The dev12 round: a kind of massage by its own name, what a therapist would do, the
+        # small hours, a clause after the joint, a bum knee, weak with tiredness.
+        ("could i book some shiatsu", ["massage_request"]),
+        ("i'd like the masseur to work on my shoulders", ["massage_request"]),
+        ("i'm wide awake at four in the morning", ["insomnia"]),
+        ("it's the heel that's sore after every run", ["injury", "soreness"]),
+        ("i've had a bum knee for years", ["pain", "chronic_pain"]),
+        ("i feel weak and drained", ["fatigue"]),
+        ("my hamstrings are wrecked after the ride", ["soreness"]),
+        ("och nae stress at all, my hip just hurts", ["pain"]),
     ],
 )
 def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:

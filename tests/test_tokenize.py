@@ -151,7 +151,20 @@ def test_caribbean_words_meet_the_english_ones(caribbean: str, english: str) -> 
     assert stems(caribbean) == stems(english)
 
 
+@pytest.mark.parametrize(
+    ("dialect", "english"),
+    [
+        ("ma heid's sair", "my head's sore"),
+        ("me heed's banging", "me head's banging"),
+        ("nae injury", "no injury"),
+    ],
+)
+def test_scots_and_geordie_words_meet_the_english_ones(dialect: str, english: str) -> None:
+    assert stems(dialect) == stems(english)
+
+
 def test_chilled_is_kept_apart_from_the_chills() -> None:
+
     assert stem("chilled") != stem("chills")
 
 
