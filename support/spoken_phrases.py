@@ -5,7 +5,8 @@ A conversation scripted on the virtual microphone hangs or goes astray when one 
 misheard, and whether a line is heard right can depend on the machine: the same espeak-ng audio
 went through the same model as "i feel very stressed" here and "i feel married trashed" on
 another machine, and after the dev11 lexicon round the adapted model heard "i feel stressed" as
-"i feel trashed" in every nudged copy. Such a line is near the edge: moved by a fraction of a
+"i feel trashed" in every nudged copy (after the dev12 round, "my shoulders are tense" as "my
+shoulder are tense" in two of three). Such a line is near the edge: moved by a fraction of a
 frame or made a little louder or quieter, it is often misheard here too. So the lines the tests
 speak are chosen among those heard right under every such small change (``nudged``), and
 tests/test_spoken_phrases.py keeps them so.
@@ -25,7 +26,7 @@ VOICE = "en-us+f1"
 
 INJURY = "i injured my knee"
 """A description that gets physiotherapy."""
-STRESS = "my shoulders are tense"
+STRESS = "my shoulders are tight"
 """A description that gets massage therapy."""
 CHEST_PAIN = "my chest hurts"
 """A description with a red flag."""
