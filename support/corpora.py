@@ -51,6 +51,7 @@ BLIND_SETS: dict[str, str] = {
     "blind_l": "corpus_blind_l.jsonl",
     "blind_m": "corpus_blind_m.jsonl",
     "blind_n": "corpus_blind_n.jsonl",
+    "blind_o": "corpus_blind_o.jsonl",
 }
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
@@ -82,7 +83,13 @@ Jamaica and Trinidad, Pakistan and Bangladesh, Hong Kong, Malta, Texas, Oklahoma
 Quebec, South Australia and Queensland, Zimbabwe and Uganda, learners of English whose first
 language is Portuguese, Turkish, Vietnamese, Italian, French, German, Hungarian or Swahili;
 farmers, chefs, hairdressers, teachers, drivers, builders, parents, grandparents, gamers,
-dancers, people anxious, vague or in a hurry)."""
+dancers, people anxious, vague or in a hurry); blind_o after the dev12 round was finished,
+by a writer who saw only the domain notes (the Welsh valleys, Cumbria, Belfast, Dublin and Cork,
+Bristol, Essex and Manchester, Atlanta, Alabama, Philadelphia, Baltimore, Utah, Alaska, Puerto
+Rico, Toronto and Newfoundland, Melbourne, Tasmania and Auckland, Lagos, Nairobi and Cape Town,
+Mumbai, Kerala, Sri Lanka and Singapore, learners of English whose first language is Japanese,
+Korean, Russian, Ukrainian, Arabic, Spanish, Portuguese, German or Swedish; tradespeople,
+carers, parents, teenagers and sportspeople, people scared, embarrassed, joking or terse)."""
 
 
 @dataclass(frozen=True)
