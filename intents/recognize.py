@@ -221,6 +221,16 @@ def _negate_forward(
             stop = max(h.end for h in reached)
             for p in range(j, stop):  # and whatever is said inside them ("chest pain" holds "pain")
                 reached.extend(h for h in starts.get(p, []) if p > j and h.end <= stop)
+            # A sign that starts inside one and runs on is denied with it ("didn't get hit in
+            # the head": "get hit" and "hit in the head"); never a red flag's own phrase.
+            overlapping = [
+                h
+                for p in range(j + 1, stop)
+                for h in starts.get(p, [])
+                if h.end > stop and h.term.kind != "red_flag"
+            ]
+            reached.extend(overlapping)
+            stop = max([stop, *(h.end for h in overlapping)])
             for h in reached:
                 h.negated = True
                 h.only_after = False

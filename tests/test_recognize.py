@@ -490,6 +490,12 @@ def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
         ("i feel weak and drained", ["fatigue"]),
         ("my hamstrings are wrecked after the ride", ["soreness"]),
         ("och nae stress at all, my hip just hurts", ["pain"]),
+        # The dev13 round: someone asked to massage, a massage wondered about, sleep that takes
+        # hours to come, a joint that will not go all the way.
+        ("i'd like someone to massage my calves", ["massage_request"]),
+        ("my neck is tight, maybe a massage", ["muscle_tension", "massage_request"]),
+        ("it takes me ages to drop off", ["insomnia"]),
+        ("my arm won't go all the way up", ["mobility"]),
     ],
 )
 def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
