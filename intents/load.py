@@ -151,6 +151,7 @@ def parse_lexicon(data: Mapping[str, Any], source: str = "lexicon") -> Lexicon:
             ),
             list_ends=_stem_set(negation.get("list_ends", []), "negation.list_ends", where),
             had_after=_stem_set(negation.get("had_after", []), "negation.had_after", where),
+            later_ends=_stem_set(negation.get("later_ends", []), "negation.later_ends", where),
             window=_int(negation, "window", 5, where),
             red_flag_window=_int(negation, "red_flag_window", 3, where),
             after_window=_int(negation, "after_window", 3, where),

@@ -102,6 +102,9 @@ class Negation:
     had_after: frozenset[str] = frozenset()
     """Stems after which a list end is what is had, not a new subject ("i don't have my
     nerves" denies the nerves)."""
+    later_ends: frozenset[str] = frozenset()
+    """Stems that end it once a word other than a filler or a small word came between: "no
+    helmet, bit of a headache" has the headache, "not a bit stressed" denies the stress."""
     window: int = 5
     """How many words after a negation a concern may start and still be negated."""
     red_flag_window: int = 3

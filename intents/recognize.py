@@ -202,12 +202,15 @@ def _negate_forward(
     negated: list[_Hit] = []
     widest = max(neg.window, neg.red_flag_window)
     count = 0  # words since the negation (or the last negated match)
+    named = False  # a word other than a filler or a small word came since the negation
     n = len(keys)
     while j < n:
         if j in breaks or keys[j] in neg.clause_starts:
             return negated  # also before a phrase that starts with one: "no injury, i'm just sore"
         if keys[j] in neg.list_ends and (negated or (count and keys[j - 1] not in neg.had_after)):
             return negated  # a new subject after what was denied: "no numb bits, my back ..."
+        if keys[j] in neg.later_ends and (negated or named):
+            return negated  # what is had after what was denied: "no helmet, bit of a headache"
         here = starts.get(j, [])
         reached = [
             h
@@ -218,19 +221,7 @@ def _negate_forward(
         if opening is not None and "before" in opening[1]:
             reached = []
         if reached:
-            stop = max(h.end for h in reached)
-            for p in range(j, stop):  # and whatever is said inside them ("chest pain" holds "pain")
-                reached.extend(h for h in starts.get(p, []) if p > j and h.end <= stop)
-            # A sign that starts inside one and runs on is denied with it ("didn't get hit in
-            # the head": "get hit" and "hit in the head"); never a red flag's own phrase.
-            overlapping = [
-                h
-                for p in range(j + 1, stop)
-                for h in starts.get(p, [])
-                if h.end > stop and h.term.kind != "red_flag"
-            ]
-            reached.extend(overlapping)
-            stop = max([stop, *(h.end for h in overlapping)])
+            stop = _denied_span(j, max(h.end for h in reached), starts, reached)
             for h in reached:
                 h.negated = True
                 h.only_after = False
@@ -242,10 +233,26 @@ def _negate_forward(
             return negated
         if keys[j] not in lexicon.fillers:
             count += 1
+            named = named or keys[j] not in lexicon.droppable
             if count > widest:
                 return negated
         j += 1
     return negated
+
+
+def _denied_span(j: int, stop: int, starts: dict[int, list[_Hit]], reached: list[_Hit]) -> int:
+    """Add to ``reached`` (the matches denied from ``j`` to ``stop``) whatever is said inside
+    them ("chest pain" holds "pain"), and a sign that starts inside one and runs on ("didn't
+    get hit in the head": "get hit" and "hit in the head"), never a red flag's own phrase;
+    return where the denied words end."""
+    p = j + 1
+    while p < stop:
+        for h in starts.get(p, []):
+            if h.end <= stop or h.term.kind != "red_flag":
+                reached.append(h)
+                stop = max(stop, h.end)
+        p += 1
+    return stop
 
 
 def _negate_backward(

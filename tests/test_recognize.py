@@ -544,3 +544,18 @@ def test_moving_freely_denies_nothing() -> None:
     # "free" after a sign denies it ("pain free"); "freely" says how a joint moves.
     matches = recognize("since the op my knee can't bend freely", load_index())
     assert any(m.name == "mobility" and not m.negated for m in matches)
+
+
+def test_bit_of_a_after_a_denial_starts_what_is_had() -> None:
+    # "no helmet, bit of a headache" has the headache; "not a bit stressed" denies the stress.
+    lx = load_index()
+    helmet = recognize("no helmet bit of a headache", lx)
+    assert [m.negated for m in helmet if m.name == "headache"] == [False]
+    stressed = recognize("i'm not a bit stressed", lx)
+    assert [m.negated for m in stressed if m.name == "stress"] == [True]
+
+
+def test_a_sign_starting_inside_a_denied_phrase_is_denied_with_it() -> None:
+    # "get hit" (an injury) and "hit in the head" (a knock) overlap; the denial covers both.
+    matches = recognize("i didn't get hit in the head", load_index())
+    assert matches and all(m.negated for m in matches)
