@@ -53,6 +53,7 @@ BLIND_SETS: dict[str, str] = {
     "blind_m": "corpus_blind_m.jsonl",
     "blind_n": "corpus_blind_n.jsonl",
     "blind_o": "corpus_blind_o.jsonl",
+    "blind_p": "corpus_blind_p.jsonl",
 }
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
@@ -90,7 +91,10 @@ Bristol, Essex and Manchester, Atlanta, Alabama, Philadelphia, Baltimore, Utah, 
 Rico, Toronto and Newfoundland, Melbourne, Tasmania and Auckland, Lagos, Nairobi and Cape Town,
 Mumbai, Kerala, Sri Lanka and Singapore, learners of English whose first language is Japanese,
 Korean, Russian, Ukrainian, Arabic, Spanish, Portuguese, German or Swedish; tradespeople,
-carers, parents, teenagers and sportspeople, people scared, embarrassed, joking or terse)."""
+carers, parents, teenagers and sportspeople, people scared, embarrassed, joking or terse);
+blind_p after the dev13 round was finished, by two writers who saw only the domain notes and
+chose their own speakers (one wrote the red flags, the massage cautions and the fragments, the
+other the single concerns, both kinds in one breath and denied red flags)."""
 
 
 @dataclass(frozen=True)
