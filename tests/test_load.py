@@ -10,6 +10,7 @@ import pytest
 
 from intents.load import DEFAULT_LEXICON, LexiconError, load_index, load_lexicon
 from intents.models import Concern, RedFlag
+from intents.templates import expand
 from support import REPO
 from support.lexicons import lexicon
 
@@ -176,3 +177,17 @@ def test_mistakes_are_one_line_that_names_the_entry(body: str, fragment: str) ->
         lexicon(body)
     message = _one_line(error)
     assert fragment in message and message.startswith("inline.toml: ")
+
+
+def test_every_packaged_phrase_can_be_written_out_in_full() -> None:
+    # The peers benchmark (hassil) and the model adaptation write each phrase out word for
+    # word, optional words included; expand() refuses one that stands for too many.
+    lexicon = load_lexicon()
+    for term in (
+        *lexicon.concerns,
+        *lexicon.red_flags,
+        *lexicon.contraindications,
+        *lexicon.symptoms,
+    ):
+        for phrase in term.phrases:
+            assert expand(phrase, lexicon.lists, surface=True), (term.name, phrase)
