@@ -6,7 +6,9 @@ misheard, and whether a line is heard right can depend on the machine: the same 
 went through the same model as "i feel very stressed" here and "i feel married trashed" on
 another machine, and after the dev11 lexicon round the adapted model heard "i feel stressed" as
 "i feel trashed" in every nudged copy (after the dev12 round, "my shoulders are tense" as "my
-shoulder are tense" in two of three). Such a line is near the edge: moved by a fraction of a
+shoulder are tense" in two of three; after the dev13 round, "my shoulders are tight" as "my
+shoulder are tight" in 21 of 24 and "my chest hurts" as "my chest hurt" in 13 of 24, the
+advice the same). Such a line is near the edge: moved by a fraction of a
 frame or made a little louder or quieter, it is often misheard here too. So the lines the tests
 speak are chosen among those heard right under every such small change (``nudged``), and
 tests/test_spoken_phrases.py keeps them so.
@@ -26,9 +28,9 @@ VOICE = "en-us+f1"
 
 INJURY = "i injured my knee"
 """A description that gets physiotherapy."""
-STRESS = "my shoulders are tight"
+STRESS = "my neck feels tight"
 """A description that gets massage therapy."""
-CHEST_PAIN = "my chest hurts"
+CHEST_PAIN = "i have chest pain"
 """A description with a red flag."""
 NOT_SURE = "um i am not sure"
 """An answer that is no description (unclear)."""
