@@ -262,6 +262,8 @@ def _negate_backward(
     for h in hits:
         if h.term.kind == "red_flag" or h.end > at:
             continue  # "the chest pain went away" still needs a doctor
+        if isinstance(h.term, Concern) and h.term.requests_massage:
+            continue  # "i want a massage, is okay?" asks for it; it does not call it no problem
         if any(h.end <= b <= at for b in breaks):
             continue
         between = [k for k in keys[h.end : at] if k not in lexicon.fillers]

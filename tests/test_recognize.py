@@ -496,6 +496,13 @@ def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
         ("my neck is tight, maybe a massage", ["muscle_tension", "massage_request"]),
         ("it takes me ages to drop off", ["insomnia"]),
         ("my arm won't go all the way up", ["mobility"]),
+        # The dev14 round: muscles a bit sore, a mild muscle strain (the article's massage for
+        # strains), awake at bedtime, two things to get back, tense as a spring.
+        ("my leg muscles are a bit sore", ["soreness"]),
+        ("it's only a slight muscle strain from the garden", ["soreness"]),
+        ("i'm wide awake at bedtime", ["insomnia"]),
+        ("i want the strength and flexibility back in my knee", ["mobility"]),
+        ("he's wound up like a spring", ["stress"]),
     ],
 )
 def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
@@ -559,3 +566,26 @@ def test_a_sign_starting_inside_a_denied_phrase_is_denied_with_it() -> None:
     # "get hit" (an injury) and "hit in the head" (a knock) overlap; the denial covers both.
     matches = recognize("i didn't get hit in the head", load_index())
     assert matches and all(m.negated for m in matches)
+
+
+def test_as_well_as_ends_a_denial() -> None:
+    # "years of not exercising, as well as the knots in my back": the knots are had.
+    matches = recognize("years of not exercising as well as the knots in my upper back", load_index())
+    assert [m.negated for m in matches if m.name == "muscle_tension"] == [False]
+
+
+def test_a_massage_asked_about_is_not_called_no_problem() -> None:
+    # "is okay" after a wish for massage asks whether it is safe; after stress it dismisses it.
+    lx = load_index()
+    asked = recognize("i want massage for the legs, is okay?", lx)
+    assert [m.negated for m in asked if m.name == "massage_request"] == [False]
+    dismissed = recognize("my stress is okay", lx)
+    assert [m.negated for m in dismissed if m.name == "stress"] == [True]
+
+
+def test_a_burning_pain_is_no_burn_but_a_burn_had_is() -> None:
+    # Both fold to the stem "burn"; the words around it decide.
+    lx = load_index()
+    assert "wound_or_skin" not in [m.name for m in recognize("a burning ache in my thighs", lx)]
+    assert "wound_or_skin" not in [m.name for m in recognize("i'm totally burnt out", lx)]
+    assert "wound_or_skin" in [m.name for m in recognize("i burnt my hand on the kettle", lx)]
