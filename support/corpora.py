@@ -55,6 +55,7 @@ BLIND_SETS: dict[str, str] = {
     "blind_n": "corpus_blind_n.jsonl",
     "blind_o": "corpus_blind_o.jsonl",
     "blind_p": "corpus_blind_p.jsonl",
+    "blind_q": "corpus_blind_q.jsonl",
 }
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
@@ -95,7 +96,10 @@ Korean, Russian, Ukrainian, Arabic, Spanish, Portuguese, German or Swedish; trad
 carers, parents, teenagers and sportspeople, people scared, embarrassed, joking or terse);
 blind_p after the dev13 round was finished, by two writers who saw only the domain notes and
 chose their own speakers (one wrote the red flags, the massage cautions and the fragments, the
-other the single concerns, both kinds in one breath and denied red flags)."""
+other the single concerns, both kinds in one breath and denied red flags); blind_q likewise
+after the dev14 round was finished (speakers of the writers' own choosing: fishers, farmers,
+drivers, shift and trade workers, musicians, athletes, carers and relatives, many learners of
+English)."""
 
 
 @dataclass(frozen=True)
