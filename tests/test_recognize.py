@@ -570,7 +570,8 @@ def test_a_sign_starting_inside_a_denied_phrase_is_denied_with_it() -> None:
 
 def test_as_well_as_ends_a_denial() -> None:
     # "years of not exercising, as well as the knots in my back": the knots are had.
-    matches = recognize("years of not exercising as well as the knots in my upper back", load_index())
+    text = "years of not exercising as well as the knots in my upper back"
+    matches = recognize(text, load_index())
     assert [m.negated for m in matches if m.name == "muscle_tension"] == [False]
 
 
