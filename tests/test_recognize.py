@@ -524,15 +524,20 @@ def test_a_time_that_looks_like_a_body_part_is_not_one() -> None:
     assert site("i had surgery on my back six weeks ago", "surgery") == "back"
 
 
+def denials(text: str, name: str) -> list[bool]:
+    """Whether each match called ``name`` in ``text`` is denied, in order (packaged lexicon)."""
+    return [m.negated for m in recognize(text, load_index()) if m.name == name]
+
+
 def test_packaged_lexicon_hears_no_chest_pain_as_negated() -> None:
     matches = recognize("i don't have any chest pain", load_index())
     assert matches and all(m.negated for m in matches if m.kind in ("red_flag", "concern"))
 
 
 def test_said_to_be_no_problem_is_denied_but_never_a_red_flag() -> None:
-    matches = recognize("work stress is fine, the chest pain is fine now", load_index())
-    assert [m.negated for m in matches if m.name == "stress"] == [True]
-    assert [m.negated for m in matches if m.name == "heart_attack"] == [False]
+    text = "work stress is fine, the chest pain is fine now"
+    assert denials(text, "stress") == [True]
+    assert denials(text, "heart_attack") == [False]
 
 
 def test_a_negation_before_a_phrase_that_is_itself_negative_keeps_it() -> None:
@@ -543,8 +548,7 @@ def test_a_negation_before_a_phrase_that_is_itself_negative_keeps_it() -> None:
 
 def test_what_is_had_after_a_negation_is_denied() -> None:
     # "my" after "have" is what is had, not a new subject ("no pain, my knee is fine").
-    matches = recognize("i don't have my nerves any more", load_index())
-    assert [m.negated for m in matches if m.name == "stress"] == [True]
+    assert denials("i don't have my nerves any more", "stress") == [True]
 
 
 def test_moving_freely_denies_nothing() -> None:
@@ -555,11 +559,8 @@ def test_moving_freely_denies_nothing() -> None:
 
 def test_bit_of_a_after_a_denial_starts_what_is_had() -> None:
     # "no helmet, bit of a headache" has the headache; "not a bit stressed" denies the stress.
-    lx = load_index()
-    helmet = recognize("no helmet bit of a headache", lx)
-    assert [m.negated for m in helmet if m.name == "headache"] == [False]
-    stressed = recognize("i'm not a bit stressed", lx)
-    assert [m.negated for m in stressed if m.name == "stress"] == [True]
+    assert denials("no helmet bit of a headache", "headache") == [False]
+    assert denials("i'm not a bit stressed", "stress") == [True]
 
 
 def test_a_sign_starting_inside_a_denied_phrase_is_denied_with_it() -> None:
@@ -571,17 +572,13 @@ def test_a_sign_starting_inside_a_denied_phrase_is_denied_with_it() -> None:
 def test_as_well_as_ends_a_denial() -> None:
     # "years of not exercising, as well as the knots in my back": the knots are had.
     text = "years of not exercising as well as the knots in my upper back"
-    matches = recognize(text, load_index())
-    assert [m.negated for m in matches if m.name == "muscle_tension"] == [False]
+    assert denials(text, "muscle_tension") == [False]
 
 
 def test_a_massage_asked_about_is_not_called_no_problem() -> None:
     # "is okay" after a wish for massage asks whether it is safe; after stress it dismisses it.
-    lx = load_index()
-    asked = recognize("i want massage for the legs, is okay?", lx)
-    assert [m.negated for m in asked if m.name == "massage_request"] == [False]
-    dismissed = recognize("my stress is okay", lx)
-    assert [m.negated for m in dismissed if m.name == "stress"] == [True]
+    assert denials("i want massage for the legs, is okay?", "massage_request") == [False]
+    assert denials("my stress is okay", "stress") == [True]
 
 
 def test_a_burning_pain_is_no_burn_but_a_burn_had_is() -> None:
