@@ -503,6 +503,13 @@ def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
         ("i'm wide awake at bedtime", ["insomnia"]),
         ("i want the strength and flexibility back in my knee", ["mobility"]),
         ("he's wound up like a spring", ["stress"]),
+        # The dev15 round: a booked massage, a part asked to be massaged, socks that are a
+        # struggle, staying able with age, a bad head said first.
+        ("do i need to cancel my massage appointment", ["massage_request"]),
+        ("i'd like to have my calves and feet massaged", ["massage_request"]),
+        ("i struggle to pull my boots on these days", ["mobility"]),
+        ("i just want to stay mobile as i get older", ["mobility"]),
+        ("bad head since lunch, nothing else", ["headache"]),
     ],
 )
 def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
