@@ -510,6 +510,17 @@ def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
         ("i struggle to pull my boots on these days", ["mobility"]),
         ("i just want to stay mobile as i get older", ["mobility"]),
         ("bad head since lunch, nothing else", ["headache"]),
+        # The dev16 round: pain since a year named, chronically sore, pressure piling up, a
+        # divorce, a nagging head, no chance of a decent night's sleep, leg day, tender thighs.
+        ("my hip has ached since about 2015", ["pain", "chronic_pain"]),
+        ("my knees are chronically sore", ["chronic_pain"]),
+        ("the pressure's piling up at work", ["stress"]),
+        ("i'm going through a divorce", ["stress"]),
+        ("i get a nagging head most afternoons", ["headache"]),
+        ("i can't get a decent night's sleep", ["insomnia"]),
+        ("arm day wrecked me", ["soreness"]),
+        ("my thighs are tender after the hike", ["soreness"]),
+        ("my back went when i was lifting the shopping", ["injury"]),
     ],
 )
 def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
@@ -518,6 +529,20 @@ def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
         dict.fromkeys(m.name for m in recognize(text, lx) if not m.negated and m.kind == "concern")
     )
     assert got == expected
+
+
+def test_tender_legs_after_a_hike_are_no_clot_and_a_hedge_is_no_denial() -> None:
+    lx = load_index()
+    tender = recognize("after a long hike my thighs are really tender", lx)
+    assert not any(m.kind == "red_flag" for m in tender)
+    # "probably nothing" plays it down; it does not deny the knock that follows.
+    hedged = recognize("it's probably nothing, i walked into a low beam", lx)
+    assert [m.negated for m in hedged if m.name == "head_knock"] == [False]
+
+
+def test_muscles_that_switched_off_are_weak_not_relaxed() -> None:
+    matches = recognize("my tummy muscles feel like they've switched off", load_index())
+    assert not any(m.name == "relaxation" for m in matches)
 
 
 def test_a_time_that_looks_like_a_body_part_is_not_one() -> None:
