@@ -521,6 +521,15 @@ def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
         ("arm day wrecked me", ["soreness"]),
         ("my thighs are tender after the hike", ["soreness"]),
         ("my back went when i was lifting the shopping", ["injury"]),
+        # The dev17 round: shunted in a car, a joint that won't straighten, pain on a task,
+        # traps up by the ears, muscles that moan, a head in a tight hat, sleep that won't come.
+        ("i got shunted from behind on the motorway", ["injury"]),
+        ("my elbow won't straighten since i fell", ["mobility", "injury"]),
+        ("my wrist hurts gripping the steering wheel", ["mobility"]),
+        ("my traps are up round my ears", ["muscle_tension"]),
+        ("after the spin class my thighs are complaining at me", ["soreness"]),
+        ("it feels like my head's in a hat two sizes too small", ["headache"]),
+        ("sleep just won't come", ["insomnia"]),
     ],
 )
 def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
@@ -538,6 +547,20 @@ def test_tender_legs_after_a_hike_are_no_clot_and_a_hedge_is_no_denial() -> None
     # "probably nothing" plays it down; it does not deny the knock that follows.
     hedged = recognize("it's probably nothing, i walked into a low beam", lx)
     assert [m.negated for m in hedged if m.name == "head_knock"] == [False]
+
+
+def test_the_saddle_denied_as_a_whole_and_a_speaker_correcting_themselves() -> None:
+    lx = load_index()
+    denied = recognize("sciatica, but no numbness in the saddle area", lx)
+    assert [m.negated for m in denied if m.name == "cauda_equina"] == [True]
+    # "no wait" corrects the side; it denies nothing.
+    corrected = recognize("my left knee, no wait, the right one, keeps locking", lx)
+    assert not any(m.negated for m in corrected)
+
+
+def test_wary_of_the_stairs_is_not_stress() -> None:
+    matches = recognize("after her new hip she's nervous about the stairs", load_index())
+    assert not any(m.name == "stress" for m in matches)
 
 
 def test_muscles_that_switched_off_are_weak_not_relaxed() -> None:
