@@ -211,6 +211,8 @@ def _negate_forward(
             return negated  # a new subject after what was denied: "no numb bits, my back ..."
         if keys[j] in neg.later_ends and (negated or named):
             return negated  # what is had after what was denied: "no helmet, bit of a headache"
+        if keys[j] in neg.scope_ends and keys[j] not in neg.list_ends:
+            return negated  # even when a phrase starts there: "no chest pain, just one leg"
         here = starts.get(j, [])
         reached = [
             h
@@ -230,7 +232,7 @@ def _negate_forward(
             count = 0  # "no fever, rash or stiff neck": the reach starts again after each
             continue
         if keys[j] in neg.scope_ends:
-            return negated
+            return negated  # "my", "his": ends it only when no denied phrase starts there
         if keys[j] not in lexicon.fillers:
             count += 1
             named = named or keys[j] not in lexicon.droppable

@@ -530,6 +530,15 @@ def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
         ("after the spin class my thighs are complaining at me", ["soreness"]),
         ("it feels like my head's in a hat two sizes too small", ["headache"]),
         ("sleep just won't come", ["insomnia"]),
+        # The dev18 round: landed funny, a high-pressure job, the bath a struggle, a pain that
+        # never settles, awake at three, tender forearms, an ache across the temples.
+        ("i landed really awkwardly off the box jump", ["injury"]),
+        ("it's a high pressure job and i can't unwind", ["stress", "relaxation"]),
+        ("getting in and out of the bath is a real struggle", ["mobility"]),
+        ("my hip aches and never really settles", ["pain", "chronic_pain"]),
+        ("i wake at 3am every night", ["insomnia"]),
+        ("my forearms and wrists are a bit tender", ["soreness"]),
+        ("a dull ache across my temples by teatime", ["headache"]),
     ],
 )
 def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
@@ -556,6 +565,13 @@ def test_the_saddle_denied_as_a_whole_and_a_speaker_correcting_themselves() -> N
     # "no wait" corrects the side; it denies nothing.
     corrected = recognize("my left knee, no wait, the right one, keeps locking", lx)
     assert not any(m.negated for m in corrected)
+
+
+def test_what_follows_a_contrast_is_not_denied() -> None:
+    # "just" after a denial starts what is had, even as the first word of a phrase.
+    matches = recognize("no chest pain, just one leg swollen", load_index())
+    assert [m.negated for m in matches if m.name == "one_leg_only"] == [False]
+    assert [m.negated for m in matches if m.name == "heart_attack"] == [True]
 
 
 def test_wary_of_the_stairs_is_not_stress() -> None:
