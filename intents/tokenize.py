@@ -134,7 +134,21 @@ IRREGULAR: dict[str, str] = {
 # a joint "moving freely" is not one "free" of something ("pain free" denies the pain).
 # "chilled" is relaxed ("something chilled"), not "the chills" of a fever.
 KEEP: frozenset[str] = frozenset(
-    {"having", "note", "notes", "noted", "healed", "mended", "freely", "chilled"}
+    {
+        "having",
+        "note",
+        "notes",
+        "noted",
+        "healed",
+        "mended",
+        "freely",
+        "chilled",
+        # Said of what usually happens, which "normal" and "usual" are not: "no bowel problems,
+        # legs feel normal" is no habit.
+        "normally",
+        "usually",
+        "typically",
+    }
 )
 
 # Words of how a body feels whose degree forms mean the same sign: "the tightest neck",

@@ -539,6 +539,16 @@ def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
         ("i wake at 3am every night", ["insomnia"]),
         ("my forearms and wrists are a bit tender", ["soreness"]),
         ("a dull ache across my temples by teatime", ["headache"]),
+        # The dev19 round: a stiff neck named, a pain since one's twenties, getting oneself up,
+        # deconditioned, a coiled spring, zoning out, a baby who fights sleep, Spanish stress.
+        ("the health visitor said it's torticollis", ["diagnosed_condition"]),
+        ("my knee has ached since my twenties", ["pain", "chronic_pain"]),
+        ("i can't get myself up off the floor", ["mobility"]),
+        ("dad's deconditioned after his hospital stay", ["mobility"]),
+        ("i feel like a coiled spring", ["stress"]),
+        ("i just want to zone out", ["relaxation"]),
+        ("she fights sleep every night", ["insomnia"]),
+        ("estoy estresada", ["stress"]),
     ],
 )
 def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
@@ -572,6 +582,13 @@ def test_what_follows_a_contrast_is_not_denied() -> None:
     matches = recognize("no chest pain, just one leg swollen", load_index())
     assert [m.negated for m in matches if m.name == "one_leg_only"] == [False]
     assert [m.negated for m in matches if m.name == "heart_attack"] == [True]
+
+
+def test_feeling_normal_is_no_habit() -> None:
+    # "normal" is not "normally": "no bowel problems, legs feel normal" still denies the bowel
+    # problems for the red-flag rules, while "don't normally" is said of a habit.
+    matches = recognize("back pain for months, no bowel problems, legs feel normal", load_index())
+    assert not any(m.kind == "red_flag" and not m.negated for m in matches)
 
 
 def test_wary_of_the_stairs_is_not_stress() -> None:
