@@ -4,7 +4,7 @@ Each corpus is a JSON Lines file in ``support/data``: one utterance per line wit
 must get. ``corpus`` is the development set (the lexicon was written and tuned with it); the
 ``heldout`` sets were never tuned on; ``dev2`` and the ``blind`` sets were written by someone who
 had seen neither the lexicon nor the corpus: ``dev2``, ``dev3`` (mostly red flags, said the
-many ways people describe them), ``dev4`` to ``dev19`` are tuned on, the blind
+many ways people describe them), ``dev4`` to ``dev21`` are tuned on, the blind
 sets never are.
 """
 
@@ -40,6 +40,8 @@ CORPORA: dict[str, str] = {
     "dev17": "corpus_dev17.jsonl",
     "dev18": "corpus_dev18.jsonl",
     "dev19": "corpus_dev19.jsonl",
+    "dev20": "corpus_dev20.jsonl",
+    "dev21": "corpus_dev21.jsonl",
 }
 """Corpus names and their files."""
 
