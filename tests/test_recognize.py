@@ -549,6 +549,16 @@ def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
         ("i just want to zone out", ["relaxation"]),
         ("she fights sleep every night", ["insomnia"]),
         ("estoy estresada", ["stress"]),
+        # The dev20 and dev21 rounds: a back put out, pain on a throw, strength wanted back, an
+        # IT band problem, chronic pelvic pain, wahala, a body to calm, a shoulder worked on.
+        ("i put my back out at work", ["injury"]),
+        ("my elbow hurts when i throw", ["mobility"]),
+        ("i want to get my strength back after being laid up", ["mobility"]),
+        ("i've got an it band problem", ["diagnosed_condition"]),
+        ("chronic pelvic pain since my first baby", ["chronic_pain"]),
+        ("wahala at work every day", ["stress"]),
+        ("something to calm my nerves down", ["relaxation"]),
+        ("could i get my shoulders worked on", ["massage_request"]),
     ],
 )
 def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
@@ -582,6 +592,15 @@ def test_what_follows_a_contrast_is_not_denied() -> None:
     matches = recognize("no chest pain, just one leg swollen", load_index())
     assert [m.negated for m in matches if m.name == "one_leg_only"] == [False]
     assert [m.negated for m in matches if m.name == "heart_attack"] == [True]
+
+
+def test_a_return_to_the_gym_had_is_no_goal_and_weeks_back_is_no_past() -> None:
+    lx = load_index()
+    went = recognize("went back to the gym and my legs are sore", lx)
+    assert not any(m.name == "mobility" for m in went)
+    # "three weeks back, still in a cast" is recent; only "back in" a time is long past.
+    cast = recognize("broke my wrist three weeks back, still in a cast", lx)
+    assert not any(m.name == "past_episode" for m in cast)
 
 
 def test_feeling_normal_is_no_habit() -> None:
