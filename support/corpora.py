@@ -4,7 +4,7 @@ Each corpus is a JSON Lines file in ``support/data``: one utterance per line wit
 must get. ``corpus`` is the development set (the lexicon was written and tuned with it); the
 ``heldout`` sets were never tuned on; ``dev2`` and the ``blind`` sets were written by someone who
 had seen neither the lexicon nor the corpus: ``dev2``, ``dev3`` (mostly red flags, said the
-many ways people describe them), ``dev4`` to ``dev21`` are tuned on, the blind
+many ways people describe them), ``dev4`` to ``dev23`` are tuned on, the blind
 sets never are.
 """
 
@@ -42,6 +42,8 @@ CORPORA: dict[str, str] = {
     "dev19": "corpus_dev19.jsonl",
     "dev20": "corpus_dev20.jsonl",
     "dev21": "corpus_dev21.jsonl",
+    "dev22": "corpus_dev22.jsonl",
+    "dev23": "corpus_dev23.jsonl",
 }
 """Corpus names and their files."""
 
