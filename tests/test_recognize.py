@@ -559,6 +559,16 @@ def test_a_hand_built_lexicon_is_indexed_on_first_use() -> None:
         ("wahala at work every day", ["stress"]),
         ("something to calm my nerves down", ["relaxation"]),
         ("could i get my shoulders worked on", ["massage_request"]),
+        # The dev22 and dev23 rounds: strength lost, an ankle like a rusty hinge, a wrist bent
+        # back, a tumble, a head squeezed, tender muscles, sleep wanted back, a brain to switch off.
+        ("i've lost so much strength since lockdown", ["mobility"]),
+        ("my ankle barely moves, like a rusty hinge", ["mobility"]),
+        ("i bent my thumb right back catching the ball", ["injury"]),
+        ("my knee's not been right since a skiing tumble", ["injury"]),
+        ("my head feels squeezed by the end of the week", ["headache"]),
+        ("muscles a bit tender after the move", ["soreness"]),
+        ("i just want to sleep properly again", ["insomnia"]),
+        ("i need to switch my brain off", ["relaxation"]),
     ],
 )
 def test_packaged_lexicon_concerns(text: str, expected: list[str]) -> None:
@@ -601,6 +611,11 @@ def test_a_return_to_the_gym_had_is_no_goal_and_weeks_back_is_no_past() -> None:
     # "three weeks back, still in a cast" is recent; only "back in" a time is long past.
     cast = recognize("broke my wrist three weeks back, still in a cast", lx)
     assert not any(m.name == "past_episode" for m in cast)
+
+
+def test_a_sudden_onset_said_from_nothing_is_no_denial() -> None:
+    matches = recognize("it went from nothing to the worst headache in a minute", load_index())
+    assert any(m.name == "brain_bleed" and not m.negated for m in matches)
 
 
 def test_feeling_normal_is_no_habit() -> None:
