@@ -65,6 +65,7 @@ BLIND_SETS: dict[str, str] = {
     "blind_o": "corpus_blind_o.jsonl",
     "blind_p": "corpus_blind_p.jsonl",
     "blind_q": "corpus_blind_q.jsonl",
+    "blind_r": "corpus_blind_r.jsonl",
 }
 """Blind sets: written from the domain notes alone, scored by their totals only and never
 tuned on. blind_a was written before the red-flag signs were added to the lexicon (it shows
@@ -108,7 +109,8 @@ chose their own speakers (one wrote the red flags, the massage cautions and the 
 other the single concerns, both kinds in one breath and denied red flags); blind_q likewise
 after the dev14 round was finished (speakers of the writers' own choosing: fishers, farmers,
 drivers, shift and trade workers, musicians, athletes, carers and relatives, many learners of
-English)."""
+English); blind_r likewise after the dev15 to dev23 rounds were finished, with the same brief
+as blind_p and blind_q."""
 
 
 @dataclass(frozen=True)
