@@ -211,9 +211,10 @@ def _negate_forward(
             return negated  # a new subject after what was denied: "no numb bits, my back ..."
         if keys[j] in neg.later_ends and (negated or named):
             return negated  # what is had after what was denied: "no helmet, bit of a headache"
-        if keys[j] in neg.scope_ends and keys[j] not in neg.list_ends and (negated or count):
-            # Even when a phrase starts there ("no chest pain, just one leg"), but not straight
-            # after the negation, where it is what is denied ("not well being").
+        if negated and keys[j] in neg.scope_ends and keys[j] not in neg.list_ends:
+            # Once something was denied, even when a phrase starts there ("no chest pain, just
+            # one leg"); before that it may be what is denied ("not well being", "i don't have
+            # it band syndrome").
             return negated
         here = starts.get(j, [])
         reached = [

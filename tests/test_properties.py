@@ -119,6 +119,7 @@ def test_adding_a_red_flag_sentence_always_sends_to_a_doctor(text: str, flag: st
 )
 # Found by a CI run: "not well" was a pseudo-negation (unwell), so "not well being" kept it.
 @example([("not", "well being")], " and ")
+@example([("i don't have", "it band syndrome")], " ")
 def test_negating_every_concern_never_gives_a_therapy(
     negated: list[tuple[str, str]], joiner: str
 ) -> None:
