@@ -235,7 +235,7 @@ def _negate_forward(
             count = 0  # "no fever, rash or stiff neck": the reach starts again after each
             continue
         if keys[j] in neg.scope_ends:
-            return negated  # "my", "his": ends it only when no denied phrase starts there
+            return negated  # before anything was denied, or a "my": only if no phrase starts here
         if keys[j] not in lexicon.fillers:
             count += 1
             named = named or keys[j] not in lexicon.droppable
